@@ -1,0 +1,163 @@
+/**
+ * The one place that reads the environment. Everything else receives a frozen `Config`.
+ * Each malformed value raises a ConfigError that names the variable, so a typo in a shell
+ * profile fails at start-up instead of surfacing as a strange crawl an hour later.
+ */
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface RateLimit {
+  readonly requests: number;
+  readonly seconds: number;
+}
+
+export interface Config {
+  readonly neo4j: {
+    readonly uri: string;
+    readonly user: string;
+    readonly password: string | undefined;
+    readonly database: string | undefined;
+    /** Where the project's own local server lives (neo4j/home by default). */
+    readonly home: string;
+    readonly queryTimeoutMs: number;
+  };
+  readonly bsky: {
+    readonly service: string;
+    readonly identifier: string | undefined;
+    readonly appPassword: string | undefined;
+    readonly appView: string | undefined;
+    readonly rateLimit: RateLimit;
+    readonly concurrency: number;
+    readonly maxRetries: number;
+    readonly requestTimeoutMs: number;
+  };
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly apiKey: string | undefined;
+    readonly apiKeyQueries: boolean;
+    readonly production: boolean;
+    readonly exportDir: string;
+  };
+  readonly logLevel: LogLevel;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function text(env: Env, name: string, fallback?: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  return raw.trim();
+}
+
+function url(env: Env, name: string, protocols: readonly string[], fallback?: string): string | undefined {
+  const value = text(env, name, fallback);
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, `"${value}" is not a URL (expected e.g. ${protocols[0]}//host:port)`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `protocol ${parsed.protocol} is not one of ${protocols.join(', ')}`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new ConfigError(name, `"${value}" is not a whole number`);
+  const n = Number(value);
+  if (n < min || n > max) throw new ConfigError(name, `${n} is outside ${min}..${max}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new ConfigError(name, `"${value}" is not true or false`);
+}
+
+/** `3000/300` = 3000 requests per 300 seconds, as the PDS announces in `ratelimit-policy`. */
+export function parseRateLimit(value: string, name = 'BSKY_RATE_LIMIT'): RateLimit {
+  const m = /^(\d+)\s*\/\s*(\d+(?:\.\d+)?)$/.exec(value.trim());
+  if (!m) throw new ConfigError(name, `"${value}" is not REQUESTS/SECONDS (e.g. 3000/300)`);
+  const requests = Number(m[1]);
+  const seconds = Number(m[2]);
+  if (requests < 1 || seconds <= 0) throw new ConfigError(name, `"${value}" must allow at least 1 request in a positive window`);
+  return { requests, seconds };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const identifier = text(env, 'BSKY_IDENTIFIER');
+  const appPassword = env.BSKY_APP_PASSWORD === undefined || env.BSKY_APP_PASSWORD === '' ? undefined : env.BSKY_APP_PASSWORD;
+  if ((identifier === undefined) !== (appPassword === undefined)) {
+    throw new ConfigError(
+      identifier === undefined ? 'BSKY_IDENTIFIER' : 'BSKY_APP_PASSWORD',
+      'BSKY_IDENTIFIER and BSKY_APP_PASSWORD go together: set both or neither',
+    );
+  }
+  const logLevel = (text(env, 'LOG_LEVEL', 'info') as string).toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
+    throw new ConfigError('LOG_LEVEL', `"${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const apiKey = env.API_KEY === undefined || env.API_KEY === '' ? undefined : env.API_KEY;
+  if (apiKey !== undefined && apiKey.length < 16) {
+    throw new ConfigError('API_KEY', 'must be at least 16 characters');
+  }
+  const password = env.NEO4J_PASSWORD === undefined || env.NEO4J_PASSWORD === '' ? undefined : env.NEO4J_PASSWORD;
+  if (password !== undefined && password.length < 8) {
+    throw new ConfigError('NEO4J_PASSWORD', 'Neo4j requires at least 8 characters');
+  }
+
+  const config: Config = {
+    neo4j: {
+      uri: url(env, 'NEO4J_URI', ['bolt:', 'neo4j:', 'bolt+s:', 'neo4j+s:', 'bolt+ssc:', 'neo4j+ssc:'], 'bolt://127.0.0.1:7687')!,
+      user: text(env, 'NEO4J_USER', 'neo4j')!,
+      password,
+      database: text(env, 'NEO4J_DATABASE'),
+      home: text(env, 'NEO4J_HOME', 'neo4j/home')!,
+      queryTimeoutMs: integer(env, 'NEO4J_QUERY_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    },
+    bsky: {
+      service: url(env, 'BSKY_SERVICE', ['https:', 'http:'], 'https://bsky.social')!,
+      identifier,
+      appPassword,
+      appView: url(env, 'BSKY_APPVIEW', ['https:', 'http:']),
+      rateLimit: parseRateLimit(text(env, 'BSKY_RATE_LIMIT', '3000/300')!),
+      concurrency: integer(env, 'BSKY_CONCURRENCY', 16, 1, 256),
+      maxRetries: integer(env, 'BSKY_MAX_RETRIES', 6, 0, 50),
+      requestTimeoutMs: integer(env, 'BSKY_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    },
+    server: {
+      host: text(env, 'HOST', '127.0.0.1')!,
+      port: integer(env, 'PORT', 4000, 0, 65535),
+      apiKey,
+      apiKeyQueries: bool(env, 'API_KEY_QUERIES', false),
+      production: text(env, 'NODE_ENV') === 'production',
+      exportDir: text(env, 'EXPORT_DIR', '.bsky-graph/exports')!,
+    },
+    logLevel: logLevel as LogLevel,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) if (v && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(value);
+}

@@ -1,0 +1,142 @@
+/**
+ * The one place where Neo4j sessions and transactions are opened. Every query runs inside a managed
+ * transaction with a timeout, so a runaway neighbourhood query cannot hold the server.
+ */
+import neo4j, { type Driver, type ManagedTransaction, type QueryResult, type RecordShape } from 'neo4j-driver';
+import type { Config } from '../config/config.js';
+
+export type Params = Record<string, unknown>;
+
+export interface GraphDatabaseOptions {
+  readonly uri: string;
+  readonly user?: string;
+  readonly password?: string;
+  readonly database?: string;
+  readonly queryTimeoutMs?: number;
+  readonly maxPoolSize?: number;
+}
+
+export class GraphDatabase {
+  readonly driver: Driver;
+  private readonly database: string | undefined;
+  private readonly timeoutMs: number;
+  /** Counts queries issued; tests use it to prove resolvers are free of N+1. */
+  queryCount = 0;
+
+  constructor(options: GraphDatabaseOptions) {
+    const auth = options.password ? neo4j.auth.basic(options.user ?? 'neo4j', options.password) : undefined;
+    this.driver = neo4j.driver(options.uri, auth, {
+      maxConnectionPoolSize: options.maxPoolSize ?? 100,
+      connectionAcquisitionTimeout: 60_000,
+      disableLosslessIntegers: true,
+      userAgent: 'bsky-graph',
+    });
+    this.database = options.database;
+    this.timeoutMs = options.queryTimeoutMs ?? 30_000;
+  }
+
+  static fromConfig(config: Config, overrides: Partial<GraphDatabaseOptions> = {}): GraphDatabase {
+    return new GraphDatabase({
+      uri: config.neo4j.uri,
+      user: config.neo4j.user,
+      password: config.neo4j.password,
+      database: config.neo4j.database,
+      queryTimeoutMs: config.neo4j.queryTimeoutMs,
+      ...overrides,
+    });
+  }
+
+  /** Runs a read query; rows come back as plain objects. */
+  async read<T extends RecordShape = RecordShape>(cypher: string, params: Params = {}, timeoutMs?: number): Promise<T[]> {
+    const result = await this.readTx((tx) => tx.run<T>(cypher, params), timeoutMs);
+    return result.records.map((r) => r.toObject());
+  }
+
+  async write<T extends RecordShape = RecordShape>(cypher: string, params: Params = {}, timeoutMs?: number): Promise<T[]> {
+    const result = await this.writeTx((tx) => tx.run<T>(cypher, params), timeoutMs);
+    return result.records.map((r) => r.toObject());
+  }
+
+  async readTx<R>(work: (tx: ManagedTransaction) => Promise<R>, timeoutMs?: number): Promise<R> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    try {
+      return await session.executeRead(this.counted(work), { timeout: timeoutMs ?? this.timeoutMs });
+    } finally {
+      await session.close();
+    }
+  }
+
+  async writeTx<R>(work: (tx: ManagedTransaction) => Promise<R>, timeoutMs?: number): Promise<R> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      return await session.executeWrite(this.counted(work), { timeout: timeoutMs ?? this.timeoutMs });
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Streams a large read record by record (exports): constant memory, back-pressured by the consumer. */
+  async *stream<T extends RecordShape = RecordShape>(cypher: string, params: Params = {}, timeoutMs = 3_600_000): AsyncGenerator<T> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ, fetchSize: 2000 });
+    const tx = session.beginTransaction({ timeout: timeoutMs });
+    this.queryCount++;
+    try {
+      const result = tx.run<T>(cypher, params);
+      for await (const record of result) yield record.toObject();
+      await tx.commit();
+    } finally {
+      if (tx.isOpen()) await tx.rollback().catch(() => undefined);
+      await session.close();
+    }
+  }
+
+  /** Auto-commit query: the only kind that may use `CALL { … } IN TRANSACTIONS` (bulk deletes). */
+  async autoCommit<T extends RecordShape = RecordShape>(cypher: string, params: Params = {}, timeoutMs?: number): Promise<T[]> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+    this.queryCount++;
+    try {
+      const result = await session.run<T>(cypher, params, { timeout: timeoutMs ?? this.timeoutMs });
+      return result.records.map((r) => r.toObject());
+    } finally {
+      await session.close();
+    }
+  }
+
+  async health(): Promise<{ ok: boolean; version?: string; edition?: string; error?: string }> {
+    try {
+      const info = await this.driver.getServerInfo();
+      const rows = await this.read<{ edition: string }>('CALL dbms.components() YIELD edition RETURN edition LIMIT 1', {}, 5_000);
+      return { ok: true, version: info.protocolVersion ? info.agent : undefined, edition: rows[0]?.edition };
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
+  }
+
+  /** Whether a procedure namespace (gds, apoc) is installed; GDS is absent on Aura Free. */
+  async hasProcedure(name: string): Promise<boolean> {
+    try {
+      const rows = await this.read<{ n: number }>('SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) AS n', { name });
+      return (rows[0]?.n ?? 0) > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+
+  private counted<R>(work: (tx: ManagedTransaction) => Promise<R>): (tx: ManagedTransaction) => Promise<R> {
+    return (tx) => {
+      const run = tx.run.bind(tx);
+      const proxy = Object.create(tx) as ManagedTransaction;
+      proxy.run = ((...args: Parameters<ManagedTransaction['run']>) => {
+        this.queryCount++;
+        return run(...args);
+      }) as ManagedTransaction['run'];
+      return work(proxy);
+    };
+  }
+}
+
+export type { QueryResult };

@@ -1,0 +1,22 @@
+/**
+ * Idempotent schema migrations run at every start: `IF NOT EXISTS` makes a second run a no-op.
+ * Actors are keyed by DID because handles change; handle is only an index for look-ups.
+ */
+import type { GraphDatabase } from './database.js';
+
+export const MIGRATIONS: readonly string[] = [
+  'CREATE CONSTRAINT actor_did IF NOT EXISTS FOR (a:Actor) REQUIRE a.did IS UNIQUE',
+  'CREATE INDEX actor_handle IF NOT EXISTS FOR (a:Actor) ON (a.handle)',
+  'CREATE INDEX actor_pagerank IF NOT EXISTS FOR (a:Actor) ON (a.pagerank)',
+  'CREATE INDEX actor_followers IF NOT EXISTS FOR (a:Actor) ON (a.followersCount)',
+  'CREATE CONSTRAINT hashtag_name IF NOT EXISTS FOR (h:Hashtag) REQUIRE h.name IS UNIQUE',
+  'CREATE CONSTRAINT ingest_run_id IF NOT EXISTS FOR (r:IngestRun) REQUIRE r.id IS UNIQUE',
+  'CREATE INDEX ingest_run_hashtag IF NOT EXISTS FOR (r:IngestRun) ON (r.hashtag)',
+  'CREATE CONSTRAINT export_id IF NOT EXISTS FOR (e:Export) REQUIRE e.id IS UNIQUE',
+];
+
+export async function migrate(db: GraphDatabase): Promise<void> {
+  // Schema commands cannot share a transaction with each other; run them one by one.
+  for (const statement of MIGRATIONS) await db.write(statement);
+  await db.write('CALL db.awaitIndexes(60)');
+}

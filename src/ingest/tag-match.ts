@@ -1,0 +1,42 @@
+/**
+ * Does a post really carry `#tag`? Search is fuzzy (Bluesky's dev stack even matches substrings,
+ * so `#databsx` comes back for `#databs`), so membership is decided here, the way Bluesky itself
+ * reads tags: a tag facet, an outline tag, or a `#token` in the text that starts after whitespace,
+ * runs to the next whitespace and loses trailing punctuation. Comparison ignores case.
+ */
+const TAG_FACET = 'app.bsky.richtext.facet#tag';
+const TEXT_TAG = /(?:^|\s)[#＃]([^\s\u00AD\u2060\u200A\u200B\u200C\u200D\u20e2]+)/gu;
+const TRAILING_PUNCTUATION = /\p{P}+$/u;
+
+export interface PostRecordLike {
+  readonly text?: unknown;
+  readonly facets?: unknown;
+  readonly tags?: unknown;
+}
+
+export function tagsOfPost(record: PostRecordLike): Set<string> {
+  const tags = new Set<string>();
+  if (Array.isArray(record.facets)) {
+    for (const facet of record.facets as Array<{ features?: unknown }>) {
+      if (!Array.isArray(facet?.features)) continue;
+      for (const feature of facet.features as Array<{ $type?: unknown; tag?: unknown }>) {
+        if (feature?.$type === TAG_FACET && typeof feature.tag === 'string') tags.add(feature.tag.toLowerCase());
+      }
+    }
+  }
+  if (Array.isArray(record.tags)) {
+    for (const tag of record.tags) if (typeof tag === 'string') tags.add(tag.replace(/^#/, '').toLowerCase());
+  }
+  if (typeof record.text === 'string') {
+    for (const match of record.text.matchAll(TEXT_TAG)) {
+      const tag = match[1]!.replace(TRAILING_PUNCTUATION, '');
+      if (tag) tags.add(tag.toLowerCase());
+    }
+  }
+  return tags;
+}
+
+/** `tag` is already normalised (lower case, no '#'). */
+export function postCarriesTag(record: PostRecordLike, tag: string): boolean {
+  return tagsOfPost(record).has(tag);
+}
