@@ -1,0 +1,173 @@
+/**
+ * The ingest's writes, one transaction per batch. A batch applies, in this order: members found by
+ * search (which later edges MATCH on), profiles, follow targets, follow edges, then the members
+ * whose follow lists are complete (their stale edges go), then the run's counters and checkpoint.
+ * Because all of it commits together, a run killed at any instant resumes from a consistent state.
+ */
+import type { ManagedTransaction } from 'neo4j-driver';
+
+export interface MemberRow {
+  readonly did: string;
+  readonly handle: string;
+  readonly displayName: string | null;
+  readonly avatar: string | null;
+  readonly posts: number;
+  readonly firstAt: string;
+  readonly lastAt: string;
+}
+
+export interface ProfileRow {
+  readonly did: string;
+  readonly handle: string;
+  readonly displayName: string | null;
+  readonly description: string | null;
+  readonly avatar: string | null;
+  readonly postsCount: number | null;
+  readonly followersCount: number | null;
+  readonly followsCount: number | null;
+  readonly createdAt: string | null;
+}
+
+export interface TargetRow {
+  readonly did: string;
+  readonly handle: string;
+  readonly displayName: string | null;
+  readonly description: string | null;
+  readonly avatar: string | null;
+  readonly createdAt: string | null;
+}
+
+export interface IngestBatch {
+  readonly runId: string;
+  readonly hashtag: string;
+  /** Run start (ms): FOLLOWS.seenAt older than this are unfollows once a member is complete. */
+  readonly stamp: number;
+  readonly members: MemberRow[];
+  /** Members of `members` seen for the first time in this run, in discovery order. */
+  readonly newMembers: Array<{ did: string; order: number }>;
+  readonly profiles: ProfileRow[];
+  /** Members whose profile was asked for but not returned (deleted, suspended): done all the same. */
+  readonly profilesMissing: string[];
+  readonly targets: TargetRow[];
+  /** [sourceDid, targetDid] pairs. */
+  readonly edges: Array<[string, string]>;
+  readonly completed: string[];
+  readonly checkpoint: string | null;
+  readonly counters: Record<string, number>;
+}
+
+const MEMBERS = `
+MERGE (h:Hashtag {name: $hashtag})
+WITH h
+UNWIND $members AS m
+MERGE (a:Actor {did: m.did})
+SET a.handle = m.handle,
+    a.displayName = coalesce(m.displayName, a.displayName),
+    a.avatar = coalesce(m.avatar, a.avatar)
+MERGE (a)-[p:POSTED_WITH]->(h)
+SET p.posts = CASE WHEN p.runId = $runId THEN p.posts + m.posts ELSE m.posts END,
+    p.firstAt = CASE WHEN p.runId = $runId AND p.firstAt < m.firstAt THEN p.firstAt ELSE m.firstAt END,
+    p.lastAt = CASE WHEN p.runId = $runId AND p.lastAt > m.lastAt THEN p.lastAt ELSE m.lastAt END,
+    p.runId = $runId`;
+
+const SAW = `
+MATCH (r:IngestRun {id: $runId})
+UNWIND $newMembers AS n
+MATCH (a:Actor {did: n.did})
+MERGE (r)-[s:SAW]->(a)
+ON CREATE SET s.order = n.order, s.profileDone = false, s.followsDone = false`;
+
+const PROFILES = `
+UNWIND $profiles AS p
+MATCH (a:Actor {did: p.did})
+SET a.handle = p.handle, a.displayName = p.displayName, a.description = p.description, a.avatar = p.avatar,
+    a.postsCount = p.postsCount, a.followersCount = p.followersCount, a.followsCount = p.followsCount,
+    a.createdAt = p.createdAt, a.profileFetchedAt = datetime()
+WITH collect(p.did) + $missing AS dids
+MATCH (:IngestRun {id: $runId})-[s:SAW]->(a:Actor) WHERE a.did IN dids
+SET s.profileDone = true`;
+
+const TARGETS = `
+UNWIND $targets AS t
+MERGE (b:Actor {did: t.did})
+SET b.handle = t.handle, b.displayName = t.displayName, b.description = t.description, b.avatar = t.avatar,
+    b.createdAt = coalesce(t.createdAt, b.createdAt)`;
+
+// seenAt only moves forward, so two runs crossing the same member never erase each other's edges.
+const EDGES = `
+UNWIND $edges AS e
+MATCH (a:Actor {did: e[0]})
+MATCH (b:Actor {did: e[1]})
+MERGE (a)-[f:FOLLOWS]->(b)
+SET f.seenAt = CASE WHEN f.seenAt > $stamp THEN f.seenAt ELSE $stamp END`;
+
+const COMPLETED = `
+UNWIND $completed AS did
+MATCH (a:Actor {did: did})
+CALL (a) {
+  MATCH (a)-[f:FOLLOWS]->() WHERE f.seenAt < $stamp
+  DELETE f
+}
+SET a.followsFetchedAt = datetime()
+WITH a
+MATCH (:IngestRun {id: $runId})-[s:SAW]->(a)
+SET s.followsDone = true`;
+
+const RUN = `
+MATCH (r:IngestRun {id: $runId})
+SET r += $counters, r.heartbeatAt = datetime(),
+    r.checkpoint = CASE WHEN $checkpoint IS NULL THEN r.checkpoint ELSE $checkpoint END`;
+
+export async function writeIngestBatch(tx: ManagedTransaction, b: IngestBatch): Promise<void> {
+  const base = { runId: b.runId, hashtag: b.hashtag, stamp: b.stamp };
+  if (b.members.length) await tx.run(MEMBERS, { ...base, members: b.members });
+  if (b.newMembers.length) await tx.run(SAW, { ...base, newMembers: b.newMembers });
+  if (b.profiles.length || b.profilesMissing.length) await tx.run(PROFILES, { ...base, profiles: b.profiles, missing: b.profilesMissing });
+  if (b.targets.length) await tx.run(TARGETS, { targets: b.targets });
+  if (b.edges.length) await tx.run(EDGES, { ...base, edges: b.edges });
+  if (b.completed.length) await tx.run(COMPLETED, { ...base, completed: b.completed });
+  await tx.run(RUN, { runId: b.runId, counters: b.counters, checkpoint: b.checkpoint });
+}
+
+/** After a complete, unbounded search: members who no longer post the tag leave the community. */
+const PRUNE_MEMBERS = `
+MATCH (:Actor)-[p:POSTED_WITH]->(:Hashtag {name: $hashtag})
+WHERE p.runId <> $runId
+DELETE p
+RETURN count(p) AS removed`;
+
+const COUNTS = `
+MATCH (h:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(m:Actor)
+WITH collect(m) AS members
+CALL (members) {
+  UNWIND members AS m
+  OPTIONAL MATCH (m)-[:FOLLOWS]->(t:Actor)
+  RETURN count(t) AS follows, count(DISTINCT t) AS targets
+}
+CALL (members) {
+  UNWIND members AS m
+  OPTIONAL MATCH (m)-[:FOLLOWS]->(t:Actor)
+  WITH collect(DISTINCT t) + members AS everyone
+  UNWIND everyone AS x
+  RETURN count(DISTINCT x) AS actors
+}
+RETURN size(members) AS members, follows, actors`;
+
+export async function finaliseHashtag(
+  tx: ManagedTransaction,
+  args: { runId: string; hashtag: string; pruneMembers: boolean },
+): Promise<{ members: number; follows: number; actors: number; removedMembers: number }> {
+  let removedMembers = 0;
+  if (args.pruneMembers) {
+    const pruned = await tx.run(PRUNE_MEMBERS, args);
+    removedMembers = Number(pruned.records[0]?.get('removed') ?? 0);
+  }
+  const counts = await tx.run(COUNTS, args);
+  const row = counts.records[0];
+  return {
+    members: Number(row?.get('members') ?? 0),
+    follows: Number(row?.get('follows') ?? 0),
+    actors: Number(row?.get('actors') ?? 0),
+    removedMembers,
+  };
+}
