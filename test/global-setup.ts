@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chooseNeo4jTarget, isDockerReachable } from '../src/graph/neo4j-target.js';
+import { chooseNeo4jTarget, isDockerReachable } from '../src/graph/neo4j-target.ts'; // jest loads this file as CommonJS: no .js mapping here
 
 export default async function globalSetup(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'bsky-graph-test-'));

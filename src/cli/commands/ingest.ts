@@ -1,0 +1,65 @@
+/** `bsky-graph ingest <hashtag>`: one run in the foreground; exit 0 only when it succeeded. */
+import { loadConfig } from '../../config/config.js';
+import { GraphDatabase } from '../../graph/database.js';
+import { migrate } from '../../graph/migrations.js';
+import { normaliseHashtag } from '../../ingest/hashtag.js';
+import { IngestService } from '../../ingest/ingest-service.js';
+import { createLogger } from '../../logging/logger.js';
+import { parseCommand, positiveInt } from '../parse.js';
+import { createProgressReporter } from '../progress-reporter.js';
+import { UsageError } from '../usage-error.js';
+
+export async function ingestCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    argv,
+    {
+      'max-posts': { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      resume: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    1,
+  );
+  const resumeId = values.resume;
+  if (!positionals[0] && !resumeId) throw new UsageError('ingest needs a hashtag (or --resume RUN_ID)');
+  const hashtag = positionals[0] ? normaliseHashtag(positionals[0]) : undefined;
+  const maxPosts = positiveInt('--max-posts', values['max-posts']);
+
+  const config = loadConfig();
+  const logger = createLogger(values.json && config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const db = GraphDatabase.fromConfig(config);
+  const reporter = createProgressReporter(!values.json && process.stderr.isTTY === true);
+  const started = performance.now();
+  try {
+    await migrate(db);
+    const service = new IngestService({ db, config, logger, onProgress: (_run, counters, stage) => reporter.update(counters, stage) });
+    const stop = () => void service.shutdown();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    let record;
+    if (resumeId) {
+      const existing = await service.get(resumeId);
+      if (existing && hashtag && existing.hashtag !== hashtag) throw new UsageError(`run ${resumeId} is for #${existing.hashtag}, not #${hashtag}`);
+      record = await service.resumeAndWait(resumeId);
+    } else {
+      record = await service.run({ hashtag: hashtag!, maxPosts, since: values.since, until: values.until });
+    }
+    reporter.stop();
+    const seconds = Math.round((performance.now() - started) / 10) / 100;
+    const c = record.counters;
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ runId: record.id, status: record.status, requests: c.requests, members: c.members, actors: c.actors, follows: c.follows, seconds, error: record.error ?? undefined }) + '\n');
+    } else {
+      process.stdout.write(
+        `#${record.hashtag}: ${record.status} in ${seconds}s — ${c.members} members, ${c.actors} actors, ${c.follows} follows, ${c.requests} requests (${c.retries} retries, ${c.waits} waits). Run ${record.id}\n`,
+      );
+      if (record.error) process.stderr.write(`error: ${record.error}\n`);
+      if (record.status !== 'SUCCEEDED') process.stderr.write(`resume with: bsky-graph ingest ${record.hashtag} --resume ${record.id}\n`);
+    }
+    return record.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    reporter.stop();
+    await db.close();
+  }
+}

@@ -1,0 +1,23 @@
+/** A mistake in the command line: printed with the usage line, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `Usage: bsky-graph <command> [options]
+
+Commands:
+  ingest <hashtag> [--max-posts N] [--since ISO] [--until ISO] [--resume RUN_ID] [--json]
+                         crawl #hashtag into Neo4j (resumable)
+  serve                  GraphQL server at /graphql and the graph view at /
+  export <hashtag> [--out FILE] [--format csv|gexf|graphml] [--scope all|community]
+                         write the follow edges of the community
+  devnet [--members N] [--seed S] [--port P] [--rate N/S]
+                         local AT Protocol network with a synthetic community
+  demo [--members N]     local Neo4j + devnet + ingest + server, offline
+  neo4j start|stop|status
+                         the project's local Neo4j server
+
+Configuration comes from the environment (see README.md).`;
