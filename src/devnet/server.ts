@@ -1,0 +1,289 @@
+/**
+ * The devnet XRPC server: node:http, keep-alive, one in-memory community. Every request goes
+ * through the same gate a crawler meets on the real network: faults, the rate limiter, auth,
+ * then the method.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateCommunity, type Community, type CommunityOptions } from './community.js';
+import { CommunityState } from './devnet-state.js';
+import { FaultPlan, type FaultDecision, type Faults } from './faults.js';
+import { DEFAULT_SEARCH_CAP } from './ground-truth.js';
+import type { SearchMatchMode } from './hashtag-match.js';
+import { METHODS, type AuthNeed, type ServerConfig, type XrpcMethod } from './methods/index.js';
+import { FixedWindowLimiter, type RateLimit } from './rate-limit.js';
+import { ACCESS_SCOPE, REFRESH_SCOPE, SessionTokens } from './session-tokens.js';
+import { StatsRecorder, type DevnetStats } from './stats.js';
+import { XrpcError } from './xrpc-error.js';
+
+export interface DevnetOptions extends CommunityOptions {
+  /** Serve this community instead of generating one from the community options. */
+  community?: Community;
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** App password of the crawler account. Default 'devnet-app-password'. */
+  password?: string;
+  /** Access token lifetime. Default 300 s, so long crawls must refresh. */
+  accessTtlSec?: number;
+  /** Default 90 days. */
+  refreshTtlSec?: number;
+  /** Budget shared by all XRPC requests. Default 3000 per 300 s (the PDS's); false: none. */
+  rateLimit?: RateLimit | false;
+  /** When set, requests without Authorization get their own budget (a public AppView's). */
+  publicRateLimit?: RateLimit;
+  /** Extra budgets on createSession. Default 30 per 300 s and 300 per day, like the PDS. */
+  createSessionLimits?: RateLimit[];
+  /** Results reachable by paging one search query. Default 10,000. */
+  searchCap?: number;
+  /** Default 'loose': search also returns decoys (#databsx, plain "databs"). */
+  searchMatch?: SearchMatchMode;
+  /** 'required' (default): every app.bsky read needs a session. 'search-only': only search does. */
+  auth?: 'required' | 'search-only';
+  faults?: Faults;
+}
+
+export interface Devnet {
+  readonly url: string;
+  readonly port: number;
+  /** The community being served (changes with setCommunity). */
+  readonly community: Community;
+  readonly credentials: { identifier: string; did: string; password: string };
+  stats(): DevnetStats;
+  resetStats(): void;
+  /** Replaces all fault settings (omitted ones are off) and restarts their stream. */
+  setFaults(faults: Faults): void;
+  /** Serve another community from now on (e.g. `renameHandles(devnet.community, …)`). */
+  setCommunity(community: Community): void;
+  /** Starts fresh rate-limit windows. */
+  resetRateLimits(): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PASSWORD = 'devnet-app-password';
+export const DEFAULT_RATE_LIMIT: RateLimit = { requests: 3000, seconds: 300 };
+export const DEFAULT_CREATE_SESSION_LIMITS: RateLimit[] = [
+  { requests: 30, seconds: 300 },
+  { requests: 300, seconds: 86_400 },
+];
+const SERVICE_DID = 'did:web:devnet.test';
+const MAX_BODY_BYTES = 64 * 1024;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function readBody(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) return reject(new XrpcError(413, 'PayloadTooLarge', 'request entity too large'));
+      if (size === 0) return resolve(undefined);
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new XrpcError(400, 'InvalidRequest', 'Request body is not valid JSON'));
+      }
+    });
+  });
+}
+
+/** Faulted 502s come from "the load balancer": plain text, not XRPC JSON, as in real life. */
+function faultResponse(status: 500 | 502 | 503): { body: string; type: string } {
+  if (status === 502) return { body: 'Bad Gateway', type: 'text/plain; charset=utf-8' };
+  const error = status === 500 ? 'InternalServerError' : 'NotEnoughResources';
+  const message = status === 500 ? 'Internal Server Error' : 'Service Unavailable';
+  return { body: JSON.stringify({ error, message }), type: 'application/json; charset=utf-8' };
+}
+
+interface AuthResult {
+  viewer?: string;
+  bearer?: string;
+}
+
+function bearerOf(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new XrpcError(400, 'InvalidToken', 'Malformed authorization header');
+  return match[1];
+}
+
+function authenticate(need: AuthNeed, bearer: string | undefined, tokens: SessionTokens, mode: 'required' | 'search-only'): AuthResult {
+  if (need === 'none') return {};
+  if (!bearer) {
+    if (need === 'read' && mode === 'search-only') return {};
+    throw new XrpcError(401, 'AuthMissing', 'Authentication Required');
+  }
+  const check = tokens.verify(bearer, need === 'refresh' ? REFRESH_SCOPE : ACCESS_SCOPE);
+  if (!check.ok) {
+    // 400 ExpiredToken is what makes AtpAgent refresh and retry.
+    throw check.reason === 'expired'
+      ? new XrpcError(400, 'ExpiredToken', 'Token has expired')
+      : new XrpcError(400, 'InvalidToken', 'Token could not be verified');
+  }
+  return { viewer: check.payload.sub, bearer };
+}
+
+export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
+  let state = new CommunityState(options.community ?? generateCommunity(options));
+  const password = options.password ?? DEFAULT_PASSWORD;
+  const authMode = options.auth ?? 'required';
+  const config: ServerConfig = {
+    password,
+    searchCap: options.searchCap ?? DEFAULT_SEARCH_CAP,
+    searchMatch: options.searchMatch ?? 'loose',
+    serviceDid: SERVICE_DID,
+    tokens: new SessionTokens(SERVICE_DID, options.accessTtlSec ?? 300, options.refreshTtlSec ?? 90 * 86_400),
+  };
+  const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
+  const sessionLimiter = rateLimit ? new FixedWindowLimiter(rateLimit) : undefined;
+  const publicLimiter = options.publicRateLimit ? new FixedWindowLimiter(options.publicRateLimit) : undefined;
+  const createSessionLimiters = (options.createSessionLimits ?? DEFAULT_CREATE_SESSION_LIMITS).map((l) => new FixedWindowLimiter(l));
+  const faults = new FaultPlan(options.faults);
+  const stats = new StatsRecorder();
+
+  async function serve(
+    req: IncomingMessage,
+    decision: FaultDecision,
+    nsid: string,
+    query: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; body: string; type?: string }> {
+
+    const method: XrpcMethod | undefined = METHODS.get(nsid);
+    const body = req.method === 'POST' ? await readBody(req) : undefined;
+    const bearer = bearerOf(req);
+
+    const limiter = bearer || !publicLimiter ? sessionLimiter : publicLimiter;
+    const limits = [limiter, ...(nsid === 'com.atproto.server.createSession' ? createSessionLimiters : [])];
+    for (const l of limits) {
+      if (!l) continue;
+      const status = l.consume();
+      Object.assign(headers, status.headers);
+      if (!status.allowed) throw new XrpcError(429, 'RateLimitExceeded', 'Rate Limit Exceeded', status.headers);
+    }
+    if (decision.kind === 'error') {
+      stats.fault('errors');
+      const { body: text, type } = faultResponse(decision.status);
+      return { status: decision.status, body: text, type };
+    }
+
+    if (!method) throw new XrpcError(501, 'MethodNotImplemented', 'Method Not Implemented');
+    const expected = method.type === 'procedure' ? 'POST' : 'GET';
+    if (req.method !== expected && !(expected === 'GET' && req.method === 'HEAD')) {
+      throw new XrpcError(400, 'InvalidRequest', `Incorrect HTTP method (${req.method}) expected ${expected}`);
+    }
+    const auth = authenticate(method.auth, bearer, config.tokens, authMode);
+    const output = method.handle({
+      params: new URLSearchParams(query),
+      body,
+      viewer: auth.viewer,
+      bearer: auth.bearer,
+      publicUrl: `http://${req.headers.host ?? `127.0.0.1:${port}`}`,
+      state,
+      config,
+      account: state.community.crawler,
+    });
+    return { status: 200, body: JSON.stringify(output) };
+  }
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (!path.startsWith('/xrpc/') || path === '/xrpc/_health') {
+      const text = path === '/xrpc/_health' ? JSON.stringify({ version: 'bsky-graph-devnet' }) : 'bsky-graph devnet: a local AT Protocol (XRPC) server\n';
+      res.writeHead(path === '/' || path === '/xrpc/_health' ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(text);
+      return;
+    }
+    const nsid = path.slice('/xrpc/'.length);
+    stats.begin(nsid);
+    const decision = faults.next();
+    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+    if (decision.kind === 'reset') {
+      // Before reading anything: the client sees its connection drop, no status at all.
+      stats.fault('resets');
+      stats.end('reset');
+      req.socket.destroy();
+      return;
+    }
+    const headers: Record<string, string> = {};
+    let result: { status: number; body: string; type?: string };
+    try {
+      result = await serve(req, decision, nsid, q < 0 ? '' : url.slice(q + 1), headers);
+    } catch (err) {
+      if (err instanceof XrpcError) {
+        Object.assign(headers, err.headers);
+        result = { status: err.status, body: JSON.stringify({ error: err.error, message: err.message }) };
+      } else {
+        result = { status: 500, body: JSON.stringify({ error: 'InternalServerError', message: 'Internal Server Error' }) };
+      }
+    }
+    if (decision.kind === 'stall') {
+      stats.fault('stalls');
+      await sleep(decision.stallMs);
+    }
+    stats.end(result.status);
+    if (res.destroyed || res.writableEnded) return;
+    const payload = Buffer.from(result.body, 'utf8');
+    res.writeHead(result.status, {
+      ...headers,
+      'content-type': result.type ?? 'application/json; charset=utf-8',
+      'content-length': String(payload.length),
+    });
+    res.end(req.method === 'HEAD' ? undefined : payload);
+  }
+
+  const server: Server = createServer({ keepAlive: true }, (req, res) => {
+    onRequest(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  // Crawlers keep connections open between bursts; the Node default (5 s) would churn sockets.
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 31_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  const url = `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}`;
+
+  return {
+    url,
+    port,
+    get community() {
+      return state.community;
+    },
+    credentials: { identifier: state.community.crawler.handle, did: state.community.crawler.did, password },
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    setFaults: (f) => faults.set(f),
+    setCommunity: (c) => {
+      state = new CommunityState(c);
+    },
+    resetRateLimits: () => {
+      sessionLimiter?.reset();
+      publicLimiter?.reset();
+      createSessionLimiters.forEach((l) => l.reset());
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
