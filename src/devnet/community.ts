@@ -146,7 +146,9 @@ function timePosts(seed: number | string, o: ResolvedCommunityOptions, drafts: P
   let t = Date.parse(o.baseTime);
   return drafts.map((d) => {
     t -= randInt(rng, 1_000, 900_000);
-    const createdAtMs = t - randInt(rng, 0, 3_000);
+    // createdAt precedes indexedAt by under a second and never crosses the next older post, so
+    // either timestamp works as the `until` of the next search window.
+    const createdAtMs = t - randInt(rng, 0, 900);
     const createdAt = iso(createdAtMs);
     const rkey = tid(createdAtMs, randInt(rng, 0, 1023));
     const uri = `at://${dids[d.author]}/app.bsky.feed.post/${rkey}`;

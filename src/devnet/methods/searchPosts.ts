@@ -2,7 +2,8 @@
  * app.bsky.feed.searchPosts, newest first ('top' is served in the same order). Paging one query
  * reaches at most `searchCap` results: past that the cursor disappears, as on the real service,
  * and a crawler has to query again with `until` = the oldest indexedAt it saw.
- * Supported filters: q, since (inclusive), until (exclusive), author, tag[]; others are ignored.
+ * Supported filters: q, since (inclusive), until (exclusive), both on indexedAt; author; tag[].
+ * Others (mentions, lang, domain, url) are ignored.
  */
 import { MAX_SEARCH_LIMIT } from '../ground-truth.js';
 import { carriesTag } from '../hashtag-match.js';

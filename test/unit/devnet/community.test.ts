@@ -72,6 +72,8 @@ describe('generateCommunity', () => {
     expect(small.posts.some((p) => /#(?:DataBS|DATABS|Databs)\b/.test(p.text))).toBe(true);
     for (let i = 1; i < small.posts.length; i++) {
       expect(Date.parse(small.posts[i]!.indexedAt)).toBeLessThan(Date.parse(small.posts[i - 1]!.indexedAt));
+      // so `until` = the oldest createdAt seen loses nothing either
+      expect(Date.parse(small.posts[i]!.indexedAt)).toBeLessThan(Date.parse(small.posts[i - 1]!.createdAt));
     }
     for (const p of small.posts) {
       const bytes = Buffer.from(p.text, 'utf8');
