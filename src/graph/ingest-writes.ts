@@ -142,13 +142,10 @@ WITH collect(m) AS members
 CALL (members) {
   UNWIND members AS m
   OPTIONAL MATCH (m)-[:FOLLOWS]->(t:Actor)
-  RETURN count(t) AS follows, count(DISTINCT t) AS targets
+  RETURN count(t) AS follows, collect(DISTINCT t) AS targets
 }
-CALL (members) {
-  UNWIND members AS m
-  OPTIONAL MATCH (m)-[:FOLLOWS]->(t:Actor)
-  WITH collect(DISTINCT t) + members AS everyone
-  UNWIND everyone AS x
+CALL (members, targets) {
+  UNWIND members + targets AS x
   RETURN count(DISTINCT x) AS actors
 }
 RETURN size(members) AS members, follows, actors`;

@@ -1,11 +1,12 @@
 /**
  * Does a post really carry `#tag`? Search is fuzzy (Bluesky's dev stack even matches substrings,
  * so `#databsx` comes back for `#databs`), so membership is decided here, the way Bluesky itself
- * reads tags: a tag facet, an outline tag, or a `#token` in the text that starts after whitespace,
+ * reads tags: a tag facet, an outline tag, or a `#token` in the text that is not glued to a word,
  * runs to the next whitespace and loses trailing punctuation. Comparison ignores case.
  */
 const TAG_FACET = 'app.bsky.richtext.facet#tag';
-const TEXT_TAG = /(?:^|\s)[#＃]([^\s\u00AD\u2060\u200A\u200B\u200C\u200D\u20e2]+)/gu;
+// Not glued to a word ("foo#bar"), an entity ("&#39;") or a URL fragment ("/#top"); "(#tag)" counts.
+const TEXT_TAG = /(?<![\p{L}\p{N}_#&/])[#＃]([^\s\u00AD\u2060\u200A\u200B\u200C\u200D\u20e2]+)/gu;
 const TRAILING_PUNCTUATION = /\p{P}+$/u;
 
 export interface PostRecordLike {

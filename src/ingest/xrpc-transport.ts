@@ -42,6 +42,8 @@ const PRIORITY: Record<string, number> = {
   'app.bsky.actor.getProfiles': 1,
 };
 
+const SESSION_METHODS = new Set(['com.atproto.server.createSession', 'com.atproto.server.refreshSession']);
+
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504, 408]);
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 30_000;
@@ -77,7 +79,9 @@ export class XrpcTransport {
   readonly fetch: typeof fetch = (input, init) => this.send(input, init);
 
   private async send(input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    // AtpAgent hands over a Request (headers, method, body inside); keep it whole and clone per attempt.
+    const request = input instanceof Request ? input : new Request(input, init);
+    const url = request.url;
     const method = methodOf(url);
     const maxWaits = this.options.maxRateLimitWaits ?? 50;
     let failures = 0;
@@ -86,14 +90,15 @@ export class XrpcTransport {
       this.throwIfAborted();
       let outcome: Response | Error;
       try {
-        outcome = await this.queue.add(() => this.attempt(url, method, init), { priority: PRIORITY[method] ?? 0 });
+        outcome = await this.queue.add(() => this.attempt(request.clone(), method), { priority: PRIORITY[method] ?? 0 });
       } catch (err) {
         outcome = err as Error;
       }
       if (outcome instanceof Response && outcome.status === 429) {
         this.stats.rateLimited++;
         if (++waits > maxWaits) throw new XrpcRetriesExhaustedError(method, failures + waits, `rate limited ${waits} times in a row`);
-        const ms = this.options.budget.exhausted(readRateLimitHeaders(outcome.headers), this.backoff(waits));
+        const headers = readRateLimitHeaders(outcome.headers);
+        const ms = SESSION_METHODS.has(method) ? this.backoff(waits) : this.options.budget.exhausted(headers, this.backoff(waits));
         await discard(outcome);
         this.stats.waits++;
         this.options.events?.wait?.({ method, ms, reason: '429 rate limited' });
@@ -115,7 +120,7 @@ export class XrpcTransport {
     }
   }
 
-  private async attempt(url: string, method: string, init?: RequestInit): Promise<Response> {
+  private async attempt(request: Request, method: string): Promise<Response> {
     for (let wait = this.options.budget.delayMs(this.inFlight); wait > 0; wait = this.options.budget.delayMs(this.inFlight)) {
       if (wait > 1000) {
         this.stats.waits++;
@@ -124,14 +129,15 @@ export class XrpcTransport {
       await this.sleep(wait);
     }
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const signals = [timeout, init?.signal, this.options.signal].filter((s): s is AbortSignal => !!s);
+    const signals = [timeout, request.signal, this.options.signal].filter((s): s is AbortSignal => !!s);
     const started = performance.now();
     this.inFlight++;
     this.stats.requests++;
     this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
     try {
-      const res = await this.baseFetch(url, { ...init, signal: AbortSignal.any(signals) });
-      this.options.budget.observe(readRateLimitHeaders(res.headers));
+      const res = await this.baseFetch(request, { signal: AbortSignal.any(signals) });
+      // Session routes carry their own, much smaller per-route limits (30 per 5 min): not our budget.
+      if (!SESSION_METHODS.has(method)) this.options.budget.observe(readRateLimitHeaders(res.headers));
       this.options.events?.request?.({ method, status: res.status, ms: performance.now() - started });
       return res;
     } catch (err) {

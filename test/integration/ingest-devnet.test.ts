@@ -1,0 +1,93 @@
+/**
+ * The real crawler against the project's devnet over real HTTP, into real Neo4j: the graph must
+ * equal the generated ground truth exactly, under faults and rate limits, and with few requests.
+ */
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { renameHandles, rMin, rngFor, startDevnet, type Devnet } from '../../src/devnet/index.js';
+import type { GraphDatabase } from '../../src/graph/database.js';
+import { IngestService } from '../../src/ingest/ingest-service.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { snapshotCommunity } from '../support/graph-snapshot.js';
+import { configFor, diffSnapshots, NO_DIFF, truthSnapshot } from '../support/devnet-ingest.js';
+import { openTestDatabase, resetGraph } from '../support/neo4j.js';
+
+const logger = createLogger('warn');
+let db: GraphDatabase;
+
+beforeAll(async () => {
+  db = openTestDatabase();
+  await resetGraph(db);
+});
+
+afterAll(async () => {
+  await db.close();
+});
+
+describe("ingest against devnet", () => {
+  jest.setTimeout(180_000);
+  let devnet: Devnet;
+
+  afterAll(async () => {
+    await devnet?.close();
+  });
+
+  it('builds exactly the ground-truth graph with close to R_min requests', async () => {
+    devnet = await startDevnet({ members: 80, seed: 11, searchCap: 120, rateLimit: false });
+    const service = new IngestService({ db, config: configFor(devnet, { BSKY_CONCURRENCY: '8' }), logger });
+    const run = await service.run({ hashtag: 'databs' });
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('SUCCEEDED');
+
+    const expected = truthSnapshot(devnet.community);
+    const actual = await snapshotCommunity(db, 'databs');
+    expect(diffSnapshots(actual, expected)).toEqual(NO_DIFF({ members: [expected.members.length, expected.members.length], edges: [expected.edges.length, expected.edges.length] }));
+    expect(expected.members.length).toBeGreaterThan(30);
+
+    // Requests: R_min plus the one sign-in; the search cap forced `until` windows.
+    const floor = rMin(devnet.community, { searchCap: 120 });
+    const stats = devnet.stats();
+    const reads = stats.requests - stats.createSessionCalls - stats.refreshSessionCalls;
+    expect(stats.createSessionCalls).toBe(1);
+    expect(reads).toBeGreaterThanOrEqual(floor);
+    expect(reads).toBeLessThanOrEqual(Math.ceil(floor * 1.02) + 1);
+    expect(run.counters.members).toBe(expected.members.length);
+    expect(run.counters.follows).toBe(expected.edges.length);
+  });
+
+  it('re-ingest reflects handle changes and keeps one node per DID', async () => {
+    const renamed = renameHandles(devnet.community, 10, rngFor(5, 'rename'));
+    devnet.setCommunity(renamed);
+    const service = new IngestService({ db, config: configFor(devnet), logger });
+    const run = await service.run({ hashtag: 'databs' });
+    expect(run.status).toBe('SUCCEEDED');
+    const expected = truthSnapshot(renamed);
+    const actual = await snapshotCommunity(db, 'databs');
+    expect(diffSnapshots(actual, expected)).toEqual(NO_DIFF({ members: [expected.members.length, expected.members.length], edges: [expected.edges.length, expected.edges.length] }));
+    const dupes = await db.read<{ n: number }>('MATCH (a:Actor) WITH a.did AS did, count(*) AS c WHERE c > 1 RETURN count(*) AS n');
+    expect(dupes[0]!.n).toBe(0);
+  });
+
+  it('is exact under 3% server errors, resets and a rate limit that forces 429s', async () => {
+    await devnet.close();
+    devnet = await startDevnet({
+      members: 60,
+      seed: 23,
+      searchCap: 150,
+      rateLimit: { requests: 60, seconds: 1 },
+      faults: { errorRate: 0.03, resetRate: 0.01, seed: 4 },
+    });
+    await resetGraph(db);
+    // The client starts out believing in twice the real budget: the server's 429s correct it.
+    const config = configFor(devnet, { BSKY_RATE_LIMIT: '120/1', BSKY_CONCURRENCY: '8', BSKY_MAX_RETRIES: '8' });
+    const service = new IngestService({ db, config, logger });
+    const run = await service.run({ hashtag: 'databs' });
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('SUCCEEDED');
+    const stats = devnet.stats();
+    expect(stats.faultsInjected.errors).toBeGreaterThan(0);
+    expect(stats.rateLimited).toBeGreaterThan(0);
+    const expected = truthSnapshot(devnet.community);
+    const actual = await snapshotCommunity(db, 'databs');
+    expect(diffSnapshots(actual, expected)).toEqual(NO_DIFF({ members: [expected.members.length, expected.members.length], edges: [expected.edges.length, expected.edges.length] }));
+  });
+});
