@@ -163,6 +163,7 @@ export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
       return result;
     }, 300_000);
     counters.members = totals.members;
+    counters.membersDone = totals.members;
     counters.follows = totals.follows;
     counters.actors = totals.actors;
     stage = 'DONE';

@@ -29,7 +29,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(values.json && config.logLevel === 'info' ? 'warn' : config.logLevel);
   const db = GraphDatabase.fromConfig(config);
-  const reporter = createProgressReporter(!values.json && process.stderr.isTTY === true);
+  const reporter = values.json ? createProgressReporter(false, () => undefined) : createProgressReporter(process.stderr.isTTY === true);
   const started = performance.now();
   try {
     await migrate(db);
