@@ -87,17 +87,25 @@ WITH collect(p.did) + $missing AS dids
 MATCH (:IngestRun {id: $runId})-[s:SAW]->(a:Actor) WHERE a.did IN dids
 SET s.profileDone = true`;
 
+// Most targets recur in many batches with the same profile: read, and write only what changed
+// (a property write costs far more than a read).
 const TARGETS = `
 UNWIND $targets AS t
 MERGE (b:Actor {did: t.did})
+WITH b, t
+WHERE b.handle IS NULL OR b.handle <> t.handle
+   OR coalesce(b.displayName, '') <> coalesce(t.displayName, '')
+   OR coalesce(b.description, '') <> coalesce(t.description, '')
+   OR coalesce(b.avatar, '') <> coalesce(t.avatar, '')
 SET b.handle = t.handle, b.displayName = t.displayName, b.description = t.description, b.avatar = t.avatar,
     b.createdAt = coalesce(t.createdAt, b.createdAt)`;
 
 // seenAt only moves forward, so two runs crossing the same member never erase each other's edges.
 const EDGES = `
-UNWIND $edges AS e
-MATCH (a:Actor {did: e[0]})
-MATCH (b:Actor {did: e[1]})
+UNWIND $groups AS g
+MATCH (a:Actor {did: g.source})
+UNWIND g.targets AS target
+MATCH (b:Actor {did: target})
 MERGE (a)-[f:FOLLOWS]->(b)
 SET f.seenAt = CASE WHEN f.seenAt > $stamp THEN f.seenAt ELSE $stamp END`;
 
@@ -124,9 +132,20 @@ export async function writeIngestBatch(tx: ManagedTransaction, b: IngestBatch): 
   if (b.newMembers.length) await tx.run(SAW, { ...base, newMembers: b.newMembers });
   if (b.profiles.length || b.profilesMissing.length) await tx.run(PROFILES, { ...base, profiles: b.profiles, missing: b.profilesMissing });
   if (b.targets.length) await tx.run(TARGETS, { targets: b.targets });
-  if (b.edges.length) await tx.run(EDGES, { ...base, edges: b.edges });
+  if (b.edges.length) await tx.run(EDGES, { ...base, groups: groupBySource(b.edges) });
   if (b.completed.length) await tx.run(COMPLETED, { ...base, completed: b.completed });
   await tx.run(RUN, { runId: b.runId, counters: b.counters, checkpoint: b.checkpoint });
+}
+
+/** One index seek per source instead of one per edge: pages arrive grouped by member anyway. */
+function groupBySource(edges: Array<[string, string]>): Array<{ source: string; targets: string[] }> {
+  const groups = new Map<string, string[]>();
+  for (const [source, target] of edges) {
+    const list = groups.get(source);
+    if (list) list.push(target);
+    else groups.set(source, [target]);
+  }
+  return [...groups].map(([source, targets]) => ({ source, targets }));
 }
 
 /** After a complete, unbounded search: members who no longer post the tag leave the community. */
