@@ -1,0 +1,12 @@
+/** What the centrality service needs from an engine: raw scores and raw community labels for a scope. */
+import type { CentralityMetric, GraphScope, ScoredActor } from './types.js';
+
+export type EngineName = 'gds' | 'graphology';
+
+export interface AnalyticsEngine {
+  readonly name: EngineName;
+  /** One entry per actor in scope; PageRank normalised to sum to 1. */
+  scores(metric: CentralityMetric, scope: GraphScope): Promise<ScoredActor[]>;
+  /** DID → community label (engine-specific numbering; the service canonicalises it). */
+  communities(scope: GraphScope): Promise<Map<string, number>>;
+}

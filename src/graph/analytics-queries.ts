@@ -1,0 +1,184 @@
+/**
+ * Cypher behind centrality and communities: reading a scope (actors, follows), projecting it into
+ * GDS, streaming GDS results, and writing scores back onto Actor nodes. A scope is the whole graph
+ * (`hashtag: null`), a hashtag's members (COMMUNITY) or its members plus everyone they follow (ALL);
+ * in every case the edges are FOLLOWS whose *source* is in scope as a member (or any actor, for the
+ * whole graph) and whose target is in scope.
+ */
+import type { GraphDatabase } from './database.js';
+import type { CentralityMetric, GraphScope } from '../analytics/types.js';
+import { PAGERANK } from '../analytics/parameters.js';
+
+/** Long-running analytics get more room than the default 30 s query timeout. */
+const ANALYTICS_TIMEOUT_MS = 30 * 60_000;
+
+function scopeParams(scope: GraphScope): { hashtag: string | null; communityOnly: boolean } {
+  return { hashtag: scope.hashtag, communityOnly: scope.scope === 'COMMUNITY' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a scope (the graphology engine's input)
+
+const GRAPH_ACTORS = `MATCH (a:Actor) RETURN a.did AS did, a.handle AS handle`;
+
+const MEMBER_ACTORS = `
+MATCH (:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor)
+RETURN a.did AS did, a.handle AS handle`;
+
+const NEIGHBOURHOOD_ACTORS = `
+MATCH (:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(m:Actor)
+CALL (m) {
+  RETURN m AS a
+  UNION
+  MATCH (m)-[:FOLLOWS]->(a:Actor)
+  RETURN a
+}
+WITH DISTINCT a
+RETURN a.did AS did, a.handle AS handle`;
+
+export function streamScopeActors(db: GraphDatabase, scope: GraphScope): AsyncGenerator<{ did: string; handle: string | null }> {
+  if (scope.hashtag === null) return db.stream(GRAPH_ACTORS, {}, ANALYTICS_TIMEOUT_MS);
+  return db.stream(scope.scope === 'COMMUNITY' ? MEMBER_ACTORS : NEIGHBOURHOOD_ACTORS, { hashtag: scope.hashtag }, ANALYTICS_TIMEOUT_MS);
+}
+
+const GRAPH_FOLLOWS = `MATCH (a:Actor)-[:FOLLOWS]->(b:Actor) RETURN a.did AS source, b.did AS target`;
+
+const SCOPE_FOLLOWS = `
+MATCH (h:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor)-[:FOLLOWS]->(b:Actor)
+WHERE NOT $communityOnly OR (b)-[:POSTED_WITH]->(h)
+RETURN a.did AS source, b.did AS target`;
+
+export function streamScopeFollows(db: GraphDatabase, scope: GraphScope): AsyncGenerator<{ source: string; target: string }> {
+  if (scope.hashtag === null) return db.stream(GRAPH_FOLLOWS, {}, ANALYTICS_TIMEOUT_MS);
+  return db.stream(SCOPE_FOLLOWS, scopeParams(scope), ANALYTICS_TIMEOUT_MS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// GDS: project, stream, drop
+
+export function hasGraphProjectFunction(db: GraphDatabase): Promise<boolean> {
+  return db
+    .read<{ n: number }>(`SHOW FUNCTIONS YIELD name WHERE name = 'gds.graph.project' RETURN count(*) AS n`)
+    .then((rows) => (rows[0]?.n ?? 0) > 0)
+    .catch(() => false);
+}
+
+// Cypher aggregation projection (GDS ≥ 2.4). The OPTIONAL MATCH keeps actors without follows in
+// scope as isolated nodes (target null), exactly like the graphology engine's node pass.
+const PROJECT_GRAPH = `
+MATCH (a:Actor)
+OPTIONAL MATCH (a)-[:FOLLOWS]->(b:Actor)
+WITH gds.graph.project($graphName, a, b, {}, $config) AS g
+RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships`;
+
+const PROJECT_SCOPE = `
+MATCH (h:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor)
+OPTIONAL MATCH (a)-[:FOLLOWS]->(b:Actor)
+WHERE NOT $communityOnly OR (b)-[:POSTED_WITH]->(h)
+WITH gds.graph.project($graphName, a, b, {}, $config) AS g
+RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships`;
+
+/** Projects a scope under a unique name; `undirected` for Louvain. Zero nodes when the scope is empty. */
+export async function projectScope(
+  db: GraphDatabase,
+  graphName: string,
+  scope: GraphScope,
+  options: { undirected: boolean },
+): Promise<{ nodes: number; relationships: number }> {
+  const config = options.undirected ? { undirectedRelationshipTypes: ['*'] } : {};
+  const rows =
+    scope.hashtag === null
+      ? await db.read<{ nodes: number | null; relationships: number | null }>(PROJECT_GRAPH, { graphName, config }, ANALYTICS_TIMEOUT_MS)
+      : await db.read<{ nodes: number | null; relationships: number | null }>(
+          PROJECT_SCOPE,
+          { graphName, config, ...scopeParams(scope) },
+          ANALYTICS_TIMEOUT_MS,
+        );
+  return { nodes: Number(rows[0]?.nodes ?? 0), relationships: Number(rows[0]?.relationships ?? 0) };
+}
+
+const DROP_GRAPH = `CALL gds.graph.drop($graphName, false) YIELD graphName RETURN graphName`;
+
+export async function dropProjection(db: GraphDatabase, graphName: string): Promise<void> {
+  await db.read(DROP_GRAPH, { graphName });
+}
+
+// Every stream returns the actor's DID and handle (for tie-breaking) next to the score.
+const NODE_OF = `WITH gds.util.asNode(nodeId) AS a, score RETURN a.did AS did, a.handle AS handle, score`;
+
+const PAGERANK_STREAM = `
+CALL gds.pageRank.stream($graphName, {dampingFactor: $damping, maxIterations: toInteger($maxIterations), tolerance: $tolerance})
+YIELD nodeId, score
+${NODE_OF}`;
+
+const BETWEENNESS_STREAM = `
+CALL gds.betweenness.stream($graphName)
+YIELD nodeId, score
+${NODE_OF}`;
+
+const CLOSENESS_STREAM = `
+CALL gds.closeness.stream($graphName, {useWassermanFaust: true})
+YIELD nodeId, score
+${NODE_OF}`;
+
+// NATURAL counts outgoing (follows), REVERSE incoming (followers), UNDIRECTED both.
+const DEGREE_STREAM = `
+CALL gds.degree.stream($graphName, {orientation: $orientation})
+YIELD nodeId, score
+${NODE_OF}`;
+
+const ORIENTATION = { DEGREE: 'UNDIRECTED', IN_DEGREE: 'REVERSE', OUT_DEGREE: 'NATURAL' } as const;
+
+export function streamGdsCentrality(
+  db: GraphDatabase,
+  graphName: string,
+  metric: CentralityMetric,
+): AsyncGenerator<{ did: string; handle: string | null; score: number }> {
+  switch (metric) {
+    case 'PAGERANK':
+      return db.stream(PAGERANK_STREAM, { graphName, ...PAGERANK }, ANALYTICS_TIMEOUT_MS);
+    case 'BETWEENNESS':
+      return db.stream(BETWEENNESS_STREAM, { graphName }, ANALYTICS_TIMEOUT_MS);
+    case 'CLOSENESS':
+      return db.stream(CLOSENESS_STREAM, { graphName }, ANALYTICS_TIMEOUT_MS);
+    case 'DEGREE':
+    case 'IN_DEGREE':
+    case 'OUT_DEGREE':
+      return db.stream(DEGREE_STREAM, { graphName, orientation: ORIENTATION[metric] }, ANALYTICS_TIMEOUT_MS);
+  }
+}
+
+// One thread: GDS Louvain is only reproducible run to run without parallel moves.
+const LOUVAIN_STREAM = `
+CALL gds.louvain.stream($graphName, {concurrency: 1})
+YIELD nodeId, communityId
+RETURN gds.util.asNode(nodeId).did AS did, communityId`;
+
+export function streamGdsLouvain(db: GraphDatabase, graphName: string): AsyncGenerator<{ did: string; communityId: number }> {
+  return db.stream(LOUVAIN_STREAM, { graphName }, ANALYTICS_TIMEOUT_MS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Write-back, for Neo4j Browser users: `MATCH (a:Actor) RETURN a ORDER BY a.pagerank DESC`
+
+const WRITE_PAGERANK = `
+UNWIND $rows AS r
+MATCH (a:Actor {did: r.did})
+SET a.pagerank = r.value`;
+
+const WRITE_COMMUNITY = `
+UNWIND $rows AS r
+MATCH (a:Actor {did: r.did})
+SET a.community = toInteger(r.value)`;
+
+export async function writeActorProperty(
+  db: GraphDatabase,
+  property: 'pagerank' | 'community',
+  rows: ReadonlyArray<{ did: string; value: number }>,
+  batchSize: number,
+): Promise<void> {
+  const cypher = property === 'pagerank' ? WRITE_PAGERANK : WRITE_COMMUNITY;
+  for (let i = 0; i < rows.length; i += batchSize) {
+    await db.write(cypher, { rows: rows.slice(i, i + batchSize) }, ANALYTICS_TIMEOUT_MS);
+  }
+}

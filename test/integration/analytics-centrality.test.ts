@@ -1,0 +1,176 @@
+/**
+ * Centrality and communities against a real Neo4j with GDS: both engines on the same graph, checked
+ * against each other and, where the numbers can be counted independently (degrees), against the
+ * fixture itself. Also: cache hits, write-back, projections dropped, bad input.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CentralityService, type CentralityMetric, type RankedDid, type Scope } from '../../src/analytics/centrality-service.js';
+import type { GraphDatabase } from '../../src/graph/database.js';
+import { bumpGraphVersion } from '../../src/graph/graph-version.js';
+import { openTestDatabase, resetGraph } from '../support/neo4j.js';
+import { buildFixture, fixtureScope, loadFixture, type AnalyticsFixture } from '../support/analytics-fixture.js';
+import { spearman } from '../support/analytics-rank-correlation.js';
+
+let db: GraphDatabase;
+let fixture: AnalyticsFixture;
+let gds: CentralityService;
+let graphology: CentralityService;
+
+const SCOPES: Array<{ name: string; hashtag: string | undefined; scope: Scope }> = [
+  { name: 'whole graph', hashtag: undefined, scope: 'ALL' },
+  { name: '#databs COMMUNITY', hashtag: 'databs', scope: 'COMMUNITY' },
+  { name: '#databs ALL', hashtag: 'databs', scope: 'ALL' },
+];
+const EVERYONE = 1_000_000;
+const toMap = (ranking: RankedDid[]) => new Map(ranking.map((r) => [r.did, r.score]));
+
+beforeAll(async () => {
+  db = openTestDatabase();
+  await resetGraph(db);
+  fixture = buildFixture();
+  await loadFixture(db, fixture);
+  gds = new CentralityService(db);
+  graphology = new CentralityService(db, { gds: 'never' });
+}, 300_000);
+
+afterAll(async () => {
+  await db?.close();
+});
+
+describe('engines', () => {
+  it('uses GDS when the plugin is installed, graphology when told not to', async () => {
+    expect(await gds.engine()).toBe('gds');
+    expect(await graphology.engine()).toBe('graphology');
+  });
+});
+
+describe.each(SCOPES)('degree metrics on the $name', ({ hashtag, scope }) => {
+  it.each(['DEGREE', 'IN_DEGREE', 'OUT_DEGREE'] as const)('%s: both engines equal the degrees counted from the fixture', async (metric) => {
+    const { nodes, edges } = fixtureScope(fixture, hashtag ?? null, scope);
+    const count = new Map([...nodes].map((d) => [d, 0]));
+    for (const [s, t] of edges) {
+      if (metric !== 'IN_DEGREE') count.set(s, count.get(s)! + 1);
+      if (metric !== 'OUT_DEGREE') count.set(t, count.get(t)! + 1);
+    }
+    // Expected order, independently: score desc, handle asc, DID asc.
+    const handle = (d: string) => fixture.actors.get(d)!.handle;
+    const expected = [...count].sort(([a, x], [b, y]) => y - x || (handle(a) < handle(b) ? -1 : handle(a) > handle(b) ? 1 : a < b ? -1 : 1));
+
+    const fromGds = await gds.centrality(metric, { hashtag, scope, first: EVERYONE });
+    const fromGraphology = await graphology.centrality(metric, { hashtag, scope, first: EVERYONE });
+    expect(fromGds).toEqual(fromGraphology);
+    expect(fromGds.map((r) => [r.did, r.score])).toEqual(expected);
+    expect(fromGds.map((r) => r.rank)).toEqual(expected.map((_, i) => i + 1));
+  });
+});
+
+describe.each(SCOPES)('path metrics on the $name', ({ name, hashtag, scope }) => {
+  it.each(['PAGERANK', 'BETWEENNESS', 'CLOSENESS'] as const)('%s: GDS and graphology rank alike', async (metric: CentralityMetric) => {
+    const { nodes } = fixtureScope(fixture, hashtag ?? null, scope);
+    const fromGds = await gds.centrality(metric, { hashtag, scope, first: EVERYONE });
+    const fromGraphology = await graphology.centrality(metric, { hashtag, scope, first: EVERYONE });
+    expect(new Set(fromGds.map((r) => r.did))).toEqual(nodes);
+    expect(new Set(fromGraphology.map((r) => r.did))).toEqual(nodes);
+
+    const rho = spearman(toMap(fromGds), toMap(fromGraphology));
+    const top = 20;
+    const sameOrder = fromGds.filter((r, i) => fromGraphology[i]!.did === r.did).length;
+    console.log(`${metric} on ${name}: ${nodes.size} actors, spearman ${rho.toFixed(6)}, identical positions ${sameOrder}/${nodes.size}`);
+    expect(rho).toBeGreaterThanOrEqual(0.99);
+    expect(fromGds.slice(0, top).map((r) => r.did)).toEqual(fromGraphology.slice(0, top).map((r) => r.did));
+    // Same parameters, same numbers (not just the same order).
+    const other = toMap(fromGraphology);
+    for (const r of fromGds) expect(Math.abs(r.score - other.get(r.did)!)).toBeLessThanOrEqual(1e-6 * Math.max(Math.abs(r.score), 1e-12) + 1e-12);
+    if (metric === 'PAGERANK') expect(fromGds.reduce((s, r) => s + r.score, 0)).toBeCloseTo(1, 9);
+  });
+});
+
+describe('cache', () => {
+  it('answers a repeated question from the cache (one query: the graph version) until an ingest bumps the version', async () => {
+    const service = new CentralityService(db);
+    const ask = () => service.centrality('BETWEENNESS', { hashtag: 'databs', scope: 'ALL', first: 5 });
+    const first = await ask();
+    const computed = service.computations;
+    const queriesBefore = db.queryCount;
+    const second = await ask();
+    expect(db.queryCount - queriesBefore).toBe(1);
+    expect(service.computations).toBe(computed);
+    expect(second).toEqual(first);
+
+    // Other questions are other entries; `first` only slices the cached ranking.
+    expect(await service.centrality('BETWEENNESS', { hashtag: 'databs', scope: 'ALL', first: 50 })).toHaveLength(50);
+    expect(service.computations).toBe(computed);
+
+    await db.writeTx((tx) => bumpGraphVersion(tx));
+    const afterIngest = await ask();
+    expect(service.computations).toBe(computed + 1);
+    // GDS betweenness runs in parallel: the same ranking, scores equal up to summation order.
+    expect(afterIngest.map((r) => r.did)).toEqual(first.map((r) => r.did));
+    afterIngest.forEach((r, i) => expect(r.score).toBeCloseTo(first[i]!.score, 6));
+  });
+});
+
+describe('write-back', () => {
+  it('stores PageRank on the Actor nodes of the scope', async () => {
+    const ranking = await gds.centrality('PAGERANK', { hashtag: 'databs', scope: 'COMMUNITY', first: EVERYONE });
+    // The cache may have answered: recompute on a fresh service to be sure this call wrote.
+    const fresh = await new CentralityService(db, { gds: 'never' }).centrality('PAGERANK', { hashtag: 'databs', scope: 'COMMUNITY', first: EVERYONE });
+    const stored = await db.read<{ did: string; pagerank: number | null }>(
+      `MATCH (a:Actor)-[:POSTED_WITH]->(:Hashtag {name: 'databs'}) RETURN a.did AS did, a.pagerank AS pagerank`,
+    );
+    expect(stored).toHaveLength(ranking.length);
+    const byDid = toMap(fresh);
+    for (const row of stored) expect(row.pagerank).toBe(byDid.get(row.did));
+  });
+
+  it('stores Louvain community ids and groups them as communities() reports', async () => {
+    for (const service of [gds, graphology]) {
+      const groups = await service.communities('#DataBS');
+      const members = fixture.members.get('databs')!;
+      expect(groups.reduce((s, g) => s + g.size, 0)).toBe(members.size);
+      expect(groups.map((g) => g.id)).toEqual(groups.map((_, i) => i));
+      for (let i = 1; i < groups.length; i++) expect(groups[i]!.size).toBeLessThanOrEqual(groups[i - 1]!.size);
+
+      const stored = await db.read<{ did: string; community: number }>(
+        `MATCH (a:Actor)-[:POSTED_WITH]->(:Hashtag {name: 'databs'}) RETURN a.did AS did, a.community AS community`,
+      );
+      const sizes = new Map<number, number>();
+      for (const row of stored) sizes.set(row.community, (sizes.get(row.community) ?? 0) + 1);
+      expect(Object.fromEntries(sizes)).toEqual(Object.fromEntries(groups.map((g) => [g.id, g.size])));
+
+      // Top members: the community's members in PageRank order.
+      const pagerank = await service.centrality('PAGERANK', { hashtag: 'databs', scope: 'COMMUNITY', first: EVERYONE });
+      const community = new Map(stored.map((r) => [r.did, r.community]));
+      for (const g of groups.slice(0, 3)) {
+        expect(g.topMembers).toEqual(pagerank.filter((r) => community.get(r.did) === g.id).slice(0, 10).map((r) => r.did));
+      }
+      const engine = await service.engine();
+      console.log(`louvain (${engine}): ${groups.length} communities, largest ${groups.slice(0, 5).map((g) => g.size).join(', ')}`);
+    }
+  });
+});
+
+describe('GDS projections', () => {
+  it('are all dropped afterwards', async () => {
+    await gds.centrality('CLOSENESS', { hashtag: 'other', scope: 'ALL', first: 3 });
+    const left = await db.read<{ n: number }>(`CALL gds.graph.list() YIELD graphName WHERE graphName STARTS WITH 'bsky-graph-' RETURN count(*) AS n`);
+    expect(left[0]!.n).toBe(0);
+  });
+});
+
+describe('input', () => {
+  it('refuses unknown metrics, scopes, bad hashtags and bad `first` with BAD_USER_INPUT', async () => {
+    await expect(gds.centrality('FAME' as CentralityMetric, { scope: 'ALL', first: 3 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(gds.centrality('DEGREE', { hashtag: 'databs', scope: 'EVERYTHING' as Scope, first: 3 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(gds.centrality('DEGREE', { hashtag: 'not a tag', scope: 'ALL', first: 3 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(gds.centrality('DEGREE', { hashtag: 'databs', scope: 'ALL', first: -1 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(gds.communities('')).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('answers an unknown hashtag with nothing, on both engines', async () => {
+    for (const service of [gds, graphology]) {
+      expect(await service.centrality('PAGERANK', { hashtag: 'nosuchtag', scope: 'ALL', first: 10 })).toEqual([]);
+      expect(await service.communities('nosuchtag')).toEqual([]);
+    }
+  });
+});
