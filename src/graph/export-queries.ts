@@ -1,0 +1,81 @@
+/**
+ * Cypher behind exports: one streamed read per pass, ordered so files are reproducible byte for byte
+ * for the same graph. The node set of a scope matches analytics-queries.ts (members; plus everyone they
+ * follow for ALL), and the edges are FOLLOWS whose source is a member (and, for COMMUNITY, whose
+ * target is a member too).
+ */
+import type { GraphDatabase } from './database.js';
+import type { Scope } from '../analytics/types.js';
+import type { ExportNode, FollowRow } from '../export/follow-row.js';
+
+/** An export of a million edges takes minutes, not seconds. */
+const EXPORT_TIMEOUT_MS = 60 * 60_000;
+
+interface ExportScope {
+  readonly hashtag: string;
+  readonly scope: Scope;
+}
+
+const HASHTAG_EXISTS = `OPTIONAL MATCH (h:Hashtag {name: $hashtag}) RETURN h IS NOT NULL AS exists`;
+
+export async function hashtagExists(db: GraphDatabase, hashtag: string): Promise<boolean> {
+  const rows = await db.read<{ exists: boolean }>(HASHTAG_EXISTS, { hashtag });
+  return rows[0]?.exists === true;
+}
+
+// Members are sorted first (few), then each member's follows: the planner finishes the job with a
+// partial sort on the target handle instead of sorting every edge at once. Handles are unique in
+// practice but not by constraint (a handle moves between accounts), so DIDs settle any tie.
+const FOLLOW_ROWS = `
+MATCH (h:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor)
+WITH h, a ORDER BY a.handle, a.did
+MATCH (a)-[:FOLLOWS]->(b:Actor)
+WHERE NOT $communityOnly OR (b)-[:POSTED_WITH]->(h)
+RETURN a.did AS sourceDid, a.handle AS sourceHandle, a.avatar AS sourceAvatar,
+       a.postsCount AS sourcePostsCount, a.followersCount AS sourceFollowersCount, a.followsCount AS sourceFollowsCount,
+       b.did AS targetDid, b.handle AS targetHandle, b.displayName AS targetDisplayName, b.avatar AS targetAvatar,
+       b.postsCount AS targetPostsCount, b.followersCount AS targetFollowersCount, b.followsCount AS targetFollowsCount
+ORDER BY a.handle, a.did, b.handle, b.did`;
+
+/** CSV rows, ordered by source handle, target handle (then DIDs). */
+export function streamFollowRows(db: GraphDatabase, s: ExportScope): AsyncGenerator<FollowRow> {
+  return db.stream<FollowRow>(FOLLOW_ROWS, { hashtag: s.hashtag, communityOnly: s.scope === 'COMMUNITY' }, EXPORT_TIMEOUT_MS);
+}
+
+const NODE_FIELDS = `
+RETURN a.did AS did, a.handle AS handle, a.displayName AS displayName, a.followersCount AS followersCount,
+       a.pagerank AS pagerank, a.community AS community, EXISTS { (a)-[:POSTED_WITH]->(h) } AS member
+ORDER BY did`;
+
+const MEMBER_NODES = `
+MATCH (h:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor)
+${NODE_FIELDS}`;
+
+const NEIGHBOURHOOD_NODES = `
+MATCH (h:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(m:Actor)
+CALL (m) {
+  RETURN m AS a
+  UNION
+  MATCH (m)-[:FOLLOWS]->(a:Actor)
+  RETURN a
+}
+WITH DISTINCT h, a
+${NODE_FIELDS}`;
+
+/** GEXF/GraphML nodes, ordered by DID. */
+export function streamExportNodes(db: GraphDatabase, s: ExportScope): AsyncGenerator<ExportNode> {
+  return db.stream<ExportNode>(s.scope === 'COMMUNITY' ? MEMBER_NODES : NEIGHBOURHOOD_NODES, { hashtag: s.hashtag }, EXPORT_TIMEOUT_MS);
+}
+
+const EDGES = `
+MATCH (h:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor)
+WITH h, a ORDER BY a.did
+MATCH (a)-[:FOLLOWS]->(b:Actor)
+WHERE NOT $communityOnly OR (b)-[:POSTED_WITH]->(h)
+RETURN a.did AS source, b.did AS target
+ORDER BY source, target`;
+
+/** GEXF/GraphML edges, ordered by source DID, target DID. */
+export function streamExportEdges(db: GraphDatabase, s: ExportScope): AsyncGenerator<{ source: string; target: string }> {
+  return db.stream(EDGES, { hashtag: s.hashtag, communityOnly: s.scope === 'COMMUNITY' }, EXPORT_TIMEOUT_MS);
+}
