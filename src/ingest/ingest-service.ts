@@ -23,11 +23,13 @@ import {
   type IngestStage,
 } from './types.js';
 
+export type ProgressListener = (run: { id: string; hashtag: string }, counters: IngestCounters, stage: IngestStage) => void;
+
 export interface IngestServiceOptions {
   readonly db: GraphDatabase;
   readonly config: Config;
   readonly logger: Logger;
-  readonly onProgress?: (run: { id: string; hashtag: string }, counters: IngestCounters, stage: IngestStage) => void;
+  readonly onProgress?: ProgressListener;
   readonly batchEdges?: number;
 }
 
@@ -42,8 +44,17 @@ const STALE_HEARTBEAT_MS = 10 * 60_000;
 
 export class IngestService implements IngestController {
   private readonly active = new Map<string, ActiveRun>();
+  private readonly listeners = new Set<ProgressListener>();
 
-  constructor(private readonly options: IngestServiceOptions) {}
+  constructor(private readonly options: IngestServiceOptions) {
+    if (options.onProgress) this.listeners.add(options.onProgress);
+  }
+
+  /** Progress of every run of this service; returns the unsubscribe function. */
+  subscribe(listener: ProgressListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   async start(input: IngestInput): Promise<IngestRunRecord> {
     const run = await this.createRun(input);
@@ -146,7 +157,9 @@ export class IngestService implements IngestController {
           signal: controller.signal,
           memberConcurrency: config.bsky.concurrency * 2,
           batchEdges: this.options.batchEdges,
-          onProgress: (counters, stage) => this.options.onProgress?.(run, counters, stage),
+          onProgress: (counters, stage) => {
+            for (const listener of this.listeners) listener(run, counters, stage);
+          },
         });
         log.info('ingest succeeded', { runId: run.id, ...result.counters, removedMembers: result.removedMembers });
         return publicRecord(await updateRun(db, run.id, { status: 'SUCCEEDED', stage: 'DONE', counters: result.counters, finished: true }));

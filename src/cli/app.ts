@@ -1,0 +1,49 @@
+/** The running service: Neo4j (migrated), the ingest, analytics, exports and the HTTP server. */
+import type { Config } from '../config/config.js';
+import { CentralityService } from '../analytics/centrality-service.js';
+import { ExportService } from '../export/export-service.js';
+import { GraphDatabase } from '../graph/database.js';
+import { migrate } from '../graph/migrations.js';
+import { IngestService } from '../ingest/ingest-service.js';
+import { redact, type Logger } from '../logging/logger.js';
+import { startServer } from '../server/create-server.js';
+
+export interface RunningApp {
+  readonly url: string;
+  readonly db: GraphDatabase;
+  readonly ingest: IngestService;
+  close(): Promise<void>;
+}
+
+export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+  redact(config.server.apiKey);
+  redact(config.bsky.appPassword);
+  redact(config.neo4j.password);
+  const db = GraphDatabase.fromConfig(config);
+  const health = await db.health();
+  if (!health.ok) {
+    await db.close();
+    throw new Error(`Neo4j at ${config.neo4j.uri} does not answer (${health.error}); start it with: npm run neo4j:start`);
+  }
+  await migrate(db);
+  const ingest = new IngestService({ db, config, logger });
+  const server = await startServer({
+    config,
+    db,
+    ingest,
+    centrality: new CentralityService(db),
+    exports: new ExportService(db, config.server.exportDir),
+    logger,
+  });
+  logger.info('serving', { url: server.url, neo4j: config.neo4j.uri });
+  return {
+    url: server.url,
+    db,
+    ingest,
+    close: async () => {
+      await ingest.shutdown();
+      await server.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * `bsky-graph demo`: the whole product offline. Starts the local Neo4j (unless one answers), a
+ * devnet community, ingests it with a progress bar (or reuses a finished ingest), serves the API
+ * and the graph view, prints the URLs, and on Ctrl-C stops everything it started.
+ */
+import { createConnection } from 'node:net';
+import { loadConfig } from '../../config/config.js';
+import { startDevnet } from '../../devnet/index.js';
+import { listRuns } from '../../graph/ingest-runs.js';
+import { createLogger } from '../../logging/logger.js';
+import { startApp } from '../app.js';
+import { parseCommand, positiveInt } from '../parse.js';
+import { createProgressReporter } from '../progress-reporter.js';
+import { runNeo4jctl } from './neo4j.js';
+import { waitForSignal } from './serve.js';
+
+const HASHTAG = 'databs';
+
+export async function demoCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, {
+    members: { type: 'string' },
+    seed: { type: 'string' },
+    fresh: { type: 'boolean', default: false },
+  });
+  const members = positiveInt('--members', values.members, 20_000) ?? 1500;
+  const seed = values.seed ?? '1';
+  const base = loadConfig();
+  const logger = createLogger(base.logLevel === 'info' ? 'warn' : base.logLevel);
+  const say = (line: string) => process.stdout.write(line + '\n');
+
+  let startedNeo4j = false;
+  if (!(await answers(base.neo4j.uri))) {
+    say('Starting the local Neo4j (first time: fetches ~200 MB from Maven Central)…');
+    if (runNeo4jctl('start') !== 0) throw new Error('the local Neo4j did not start; see neo4j/home/logs/neo4j.log');
+    startedNeo4j = true;
+  }
+
+  const devnet = await startDevnet({ members, seed, port: 0, rateLimit: { requests: 1000, seconds: 10 } });
+  say(`Local AT Protocol network (devnet) at ${devnet.url}: #${HASHTAG}, ${members} members, seed ${seed}`);
+  const config = loadConfig({
+    ...process.env,
+    BSKY_SERVICE: devnet.url,
+    BSKY_IDENTIFIER: devnet.credentials.identifier,
+    BSKY_APP_PASSWORD: devnet.credentials.password,
+    BSKY_RATE_LIMIT: '1000/10',
+  });
+  const app = await startApp(config, logger);
+  try {
+    const last = (await listRuns(app.db, 1, HASHTAG))[0];
+    if (last?.status === 'SUCCEEDED' && !values.fresh) {
+      say(`Reusing the ingest of #${HASHTAG} from ${last.startedAt} (${last.counters.members} members, ${last.counters.follows} follows); --fresh crawls again.`);
+    } else {
+      say(`Ingesting #${HASHTAG}…`);
+      const reporter = createProgressReporter(process.stderr.isTTY === true);
+      const unsubscribe = app.ingest.subscribe((_run, counters, stage) => reporter.update(counters, stage));
+      const run = await app.ingest.run({ hashtag: HASHTAG });
+      unsubscribe();
+      reporter.stop();
+      if (run.status !== 'SUCCEEDED') throw new Error(`the ingest ${run.status.toLowerCase()}: ${run.error}`);
+      const c = run.counters;
+      say(`Ingested ${c.members} members, ${c.actors} actors, ${c.follows} follows with ${c.requests} requests.`);
+    }
+    const browserPort = process.env.NEO4J_HTTP_PORT ?? '7474';
+    say('');
+    say(`  Graph view      ${app.url}/`);
+    say(`  GraphQL         ${app.url}/graphql   (Apollo Sandbox, example queries preloaded)`);
+    say(`  Neo4j Browser   http://127.0.0.1:${browserPort}/browser/   (connect to ${config.neo4j.uri}, no auth)`);
+    say('');
+    say('Ctrl-C stops everything the demo started.');
+    await waitForSignal();
+  } finally {
+    await app.close();
+    await devnet.close();
+    if (startedNeo4j) runNeo4jctl('stop');
+  }
+  return 0;
+}
+
+/** Whether something accepts TCP connections at the Bolt URI's host:port. */
+function answers(uri: string): Promise<boolean> {
+  const url = new URL(uri.replace(/^[a-z+]+:/, 'http:'));
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: url.hostname, port: Number(url.port || 7687) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
