@@ -17,6 +17,8 @@ export default {
     ],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // Long suites (restarts, load) run with `npm run test:soak`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/soak/'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60000,

@@ -14,6 +14,7 @@ export interface GraphDatabaseOptions {
   readonly database?: string;
   readonly queryTimeoutMs?: number;
   readonly maxPoolSize?: number;
+  readonly maxRetryTimeMs?: number;
 }
 
 export class GraphDatabase {
@@ -28,6 +29,9 @@ export class GraphDatabase {
     this.driver = neo4j.driver(options.uri, auth, {
       maxConnectionPoolSize: options.maxPoolSize ?? 100,
       connectionAcquisitionTimeout: 60_000,
+      // Managed transactions retry transient failures (leader switch, restart) for this long: long
+      // enough for the local server to restart under a running ingest.
+      maxTransactionRetryTime: options.maxRetryTimeMs ?? 90_000,
       disableLosslessIntegers: true,
       userAgent: 'bsky-graph',
     });
