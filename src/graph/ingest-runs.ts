@@ -17,6 +17,8 @@ export interface StoredRun extends IngestRunRecord {
   readonly stamp: number;
   readonly owner: string | null;
   readonly checkpoint: string | null;
+  /** Last batch committed by the run's process. */
+  readonly heartbeatAt: string | null;
 }
 
 const COUNTER_KEYS = Object.keys(EMPTY_COUNTERS) as Array<keyof IngestCounters>;
@@ -116,6 +118,7 @@ function toRun(p: Record<string, unknown>): StoredRun {
     stamp: Number(p.stamp),
     owner: (p.owner as string | null) ?? null,
     checkpoint: (p.checkpoint as string | null) ?? null,
+    heartbeatAt: iso(p.heartbeatAt),
   };
 }
 

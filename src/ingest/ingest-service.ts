@@ -217,7 +217,7 @@ function isStale(run: StoredRun): boolean {
       return (err as NodeJS.ErrnoException).code === 'ESRCH';
     }
   }
-  return Date.now() - Date.parse(run.startedAt) > STALE_HEARTBEAT_MS;
+  return Date.now() - Date.parse(run.heartbeatAt ?? run.startedAt) > STALE_HEARTBEAT_MS;
 }
 
 function publicRecord(run: StoredRun | IngestRunRecord): IngestRunRecord {
