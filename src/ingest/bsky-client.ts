@@ -54,6 +54,9 @@ export class BlueskyClient {
     }
   }
 
+  // No per-call `signal`: the transport ties every request to the run's signal itself, and a
+  // signal per Request would pile listeners onto one long-lived AbortSignal.
+
   /** Signs in once. Errors never carry the password, even if the server echoes it. */
   async login(): Promise<void> {
     const { identifier, appPassword } = this.options.bsky;
@@ -77,20 +80,19 @@ export class BlueskyClient {
 
   async searchPosts(params: { q: string; cursor?: string; until?: string; since?: string; limit?: number }): Promise<SearchPage> {
     const res = await this.agent.app.bsky.feed.searchPosts(
-      { q: params.q, limit: params.limit ?? 100, sort: 'latest', cursor: params.cursor, until: params.until, since: params.since },
-      { signal: this.options.signal },
+      { q: params.q, limit: params.limit ?? 100, sort: 'latest', cursor: params.cursor, until: params.until, since: params.since }
     );
     return { posts: res.data.posts, cursor: res.data.cursor || undefined };
   }
 
   async getProfiles(actors: readonly string[]): Promise<AppBskyActorDefs.ProfileViewDetailed[]> {
     if (actors.length === 0) return [];
-    const res = await this.readAgent.app.bsky.actor.getProfiles({ actors: [...actors] }, { signal: this.options.signal });
+    const res = await this.readAgent.app.bsky.actor.getProfiles({ actors: [...actors] });
     return res.data.profiles;
   }
 
   async getFollows(actor: string, cursor: string | undefined): Promise<FollowsPage> {
-    const res = await this.readAgent.app.bsky.graph.getFollows({ actor, limit: 100, cursor }, { signal: this.options.signal });
+    const res = await this.readAgent.app.bsky.graph.getFollows({ actor, limit: 100, cursor });
     return { follows: res.data.follows, cursor: res.data.cursor || undefined };
   }
 

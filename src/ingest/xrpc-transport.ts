@@ -128,23 +128,33 @@ export class XrpcTransport {
       }
       await this.sleep(wait);
     }
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const signals = [timeout, request.signal, this.options.signal].filter((s): s is AbortSignal => !!s);
+    // One controller per attempt, unhooked afterwards: AbortSignal.any would leave a listener on
+    // the run's long-lived signal for every request.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.options.timeoutMs);
+    const cancel = () => controller.abort();
+    this.options.signal?.addEventListener('abort', cancel, { once: true });
     const started = performance.now();
     this.inFlight++;
     this.stats.requests++;
     this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
     try {
-      const res = await this.baseFetch(request, { signal: AbortSignal.any(signals) });
+      const res = await this.baseFetch(request, { signal: controller.signal });
       // Session routes carry their own, much smaller per-route limits (30 per 5 min): not our budget.
       if (!SESSION_METHODS.has(method)) this.options.budget.observe(readRateLimitHeaders(res.headers));
       this.options.events?.request?.({ method, status: res.status, ms: performance.now() - started });
       return res;
     } catch (err) {
       this.options.events?.request?.({ method, status: 0, ms: performance.now() - started });
-      if (timeout.aborted && !this.options.signal?.aborted) throw new TimeoutError(method, this.options.timeoutMs);
+      if (timedOut) throw new TimeoutError(method, this.options.timeoutMs);
       throw err;
     } finally {
+      clearTimeout(timer);
+      this.options.signal?.removeEventListener('abort', cancel);
       this.inFlight--;
     }
   }
