@@ -1,0 +1,86 @@
+/**
+ * Hydration and presentation: skeletons of DIDs become Actor objects through ONE batched load,
+ * then connection shapes. Resolvers call these after asking a query for the skeleton.
+ */
+import type { ActorRecord, SkeletonPage } from '../graph/actor-queries.js';
+import { actorRef, type ActorRef } from '../schema/arguments.js';
+import { encodeCursor, type CursorOrder } from '../schema/cursor.js';
+import { notFound } from '../schema/errors.js';
+import type { Actor, ActorConnection, ActorEdge } from '../schema/actor-types.js';
+import type { ApiContext } from './context.js';
+
+export function presentActor(r: ActorRecord): Actor {
+  const handle = r.handle ?? r.did;
+  // Bluesky marks handles that no longer verify as handle.invalid; the DID still links the profile.
+  const profileKey = r.handle && r.handle !== 'handle.invalid' ? r.handle : r.did;
+  return {
+    did: r.did,
+    handle,
+    displayName: r.displayName,
+    description: r.description,
+    avatar: r.avatar,
+    postsCount: int(r.postsCount),
+    followersCount: int(r.followersCount),
+    followsCount: int(r.followsCount),
+    createdAt: r.createdAt,
+    pagerank: r.pagerank,
+    community: int(r.community),
+    hashtags: r.hashtags,
+    profileUrl: `https://bsky.app/profile/${encodeURI(profileKey)}`,
+  };
+}
+
+/** One batched load for all DIDs; actors that vanished since the skeleton query are dropped. */
+export async function hydrateActors(ctx: ApiContext, dids: readonly string[]): Promise<Actor[]> {
+  const records = await ctx.loaders.actors.loadMany(dids);
+  const out: Actor[] = [];
+  for (const r of records) {
+    if (r instanceof Error) throw r;
+    if (r) out.push(presentActor(r));
+  }
+  return out;
+}
+
+export async function presentConnection(
+  ctx: ApiContext,
+  skeleton: SkeletonPage,
+  order: CursorOrder,
+  hadCursor: boolean,
+  countTotal: () => Promise<number>,
+): Promise<ActorConnection> {
+  const records = await ctx.loaders.actors.loadMany(skeleton.items.map((i) => i.did));
+  const edges: ActorEdge[] = [];
+  skeleton.items.forEach((item, i) => {
+    const record = records[i];
+    if (record instanceof Error) throw record;
+    if (record) edges.push({ cursor: encodeCursor(order, item), node: presentActor(record) });
+  });
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: {
+      hasNextPage: skeleton.hasNextPage,
+      hasPreviousPage: hadCursor,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    countTotal,
+  };
+}
+
+/** A handle or DID argument → the DID of an actor in the graph, or NOT_FOUND. */
+export async function resolveActor(ctx: ApiContext, value: string, argName = 'actor'): Promise<string> {
+  const ref = actorRef(value, argName);
+  const did = await ctx.loaders.refs.load(refKey(ref));
+  if (!did) throw notFound(`no actor ${ref.kind === 'did' ? ref.did : ref.handle} in the graph`);
+  return did;
+}
+
+export function refKey(ref: ActorRef): string {
+  return ref.kind === 'did' ? ref.did : ref.handle;
+}
+
+/** Profile counts are stored as floats by the driver; GraphQL Int wants integers. */
+function int(value: number | null): number | null {
+  return value === null ? null : Math.round(value);
+}

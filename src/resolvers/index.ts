@@ -1,0 +1,18 @@
+/** Every resolver class of the API, for buildSchema. */
+import { ActorResolver } from './actor-resolver.js';
+import { AnalyticsResolver } from './analytics-resolver.js';
+import { ActorConnectionResolver } from './connection-resolver.js';
+import { ExportResolver } from './export-resolver.js';
+import { HashtagResolver } from './hashtag-resolver.js';
+import { IngestResolver } from './ingest-resolver.js';
+import { RelationshipResolver } from './relationship-resolver.js';
+
+export const RESOLVERS = [
+  ActorResolver,
+  ActorConnectionResolver,
+  RelationshipResolver,
+  AnalyticsResolver,
+  HashtagResolver,
+  IngestResolver,
+  ExportResolver,
+] as const;

@@ -1,0 +1,86 @@
+/** Actors and the Relay connections that list them. */
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+
+/** type-graphql under ESM: a class-typed property would evaluate the class early; see TOOLCHAIN.md. */
+export type Ref<T> = T;
+
+@ObjectType({ description: 'A Bluesky account, keyed by DID (handles change).' })
+export class Actor {
+  @Field(() => ID)
+  did!: string;
+
+  @Field({ description: 'Current handle as last crawled (the DID when none is known).' })
+  handle!: string;
+
+  @Field(() => String, { nullable: true })
+  displayName!: string | null;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Avatar image URL.' })
+  avatar!: string | null;
+
+  @Field(() => Int, { nullable: true, description: "Bluesky's count (profile); null for actors whose profile was not fetched." })
+  postsCount!: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Bluesky's follower count (profile), not only followers in this graph." })
+  followersCount!: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Bluesky's follow count (profile)." })
+  followsCount!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Account creation time as Bluesky reports it (ISO 8601).' })
+  createdAt!: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Stored PageRank (written by analytics), if computed.' })
+  pagerank!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Stored Louvain community id (written by analytics), if computed.' })
+  community!: number | null;
+
+  @Field(() => [String], { description: 'Hashtags this actor is a member of (posted with), A to Z.' })
+  hashtags!: string[];
+
+  @Field({ description: 'https://bsky.app/profile/<handle>' })
+  profileUrl!: string;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field({ description: 'True when this page was asked for with `after`.' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.' })
+  endCursor!: string | null;
+}
+
+@ObjectType()
+export class ActorEdge {
+  @Field({ description: 'Opaque; pass as `after` to continue after this actor.' })
+  cursor!: string;
+
+  @Field(() => Actor)
+  node!: Ref<Actor>;
+}
+
+@ObjectType({ description: 'A Relay connection of actors.' })
+export class ActorConnection {
+  @Field(() => [ActorEdge])
+  edges!: ActorEdge[];
+
+  @Field(() => [Actor], { description: 'The edges’ nodes, for clients that do not need cursors.' })
+  nodes!: Ref<Actor>[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  /** Resolved by ConnectionResolver only when asked for: counting costs a query. */
+  countTotal!: () => Promise<number>;
+}

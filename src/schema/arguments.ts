@@ -1,0 +1,70 @@
+/**
+ * Argument checks shared by resolvers. GraphQL already enforces types and enums; these enforce
+ * ranges and syntax, so bad input becomes BAD_USER_INPUT before any Cypher runs.
+ */
+import { normaliseHashtag } from '../ingest/hashtag.js';
+import { badInput } from './errors.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 1000;
+export const MAX_NEIGHBOURHOOD_LIMIT = 5000;
+export const MAX_SEARCH_CHARS = 100;
+
+export function pageSize(first: number | null | undefined, fallback = DEFAULT_PAGE_SIZE): number {
+  const n = first ?? fallback;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE) {
+    throw badInput(`first must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${String(first)}`, 'OUT_OF_RANGE');
+  }
+  return n;
+}
+
+export function boundedInt(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw badInput(`${name} must be a whole number from ${min} to ${max}, got ${String(value)}`, 'OUT_OF_RANGE');
+  }
+  return value;
+}
+
+export function optionalHashtag(value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : hashtag(value);
+}
+
+export function hashtag(value: string): string {
+  try {
+    return normaliseHashtag(value);
+  } catch (err) {
+    throw badInput((err as Error).message, 'INVALID_HASHTAG');
+  }
+}
+
+/** Free-text search over handle and display name: lower-cased, at most 100 characters. */
+export function searchText(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const text = value.trim().toLowerCase();
+  if (text.length > MAX_SEARCH_CHARS) throw badInput(`search must be at most ${MAX_SEARCH_CHARS} characters`, 'TOO_LONG');
+  return text === '' ? null : text;
+}
+
+export type ActorRef = { readonly kind: 'did'; readonly did: string } | { readonly kind: 'handle'; readonly handle: string };
+
+// AT Protocol identifier syntax (atproto.com/specs/did, /specs/handle).
+const DID = /^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]$/;
+const HANDLE = /^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+
+/** `alice.bsky.social`, `@alice.bsky.social` or `did:plc:…`; handles are case-insensitive. */
+export function actorRef(value: string, name = 'actor'): ActorRef {
+  const raw = value.trim();
+  if (raw.startsWith('did:')) {
+    if (raw.length <= 2048 && DID.test(raw)) return { kind: 'did', did: raw };
+    throw badInput(`${name} is not a valid DID`, 'INVALID_ACTOR');
+  }
+  const handle = raw.replace(/^@/, '').toLowerCase();
+  if (handle.length <= 253 && HANDLE.test(handle)) return { kind: 'handle', handle };
+  throw badInput(`${name} must be a handle (alice.bsky.social) or a DID (did:plc:…)`, 'INVALID_ACTOR');
+}
+
+/** Ingest run and export ids are UUIDs or similar tokens: refuse anything else before a lookup. */
+export function opaqueId(value: string, name = 'id'): string {
+  if (/^[A-Za-z0-9_-]{1,128}$/.test(value)) return value;
+  throw badInput(`${name} is not a valid id`, 'INVALID_ID');
+}

@@ -1,0 +1,20 @@
+/** The executable schema, and its SDL as committed in schema.graphql. */
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { RESOLVERS } from '../resolvers/index.js';
+
+export function buildApiSchema(): Promise<GraphQLSchema> {
+  // validate: false — arguments are checked by hand (src/schema/arguments.ts); no class-validator.
+  return buildSchema({ resolvers: [...RESOLVERS], validate: false });
+}
+
+const HEADER = `# bsky-graph GraphQL API. Generated from the type-graphql classes in src/schema and src/resolvers:
+# regenerate with \`node --import @swc-node/register/esm-register src/schema/emit-schema.ts\`; do not edit.
+
+`;
+
+/** Sorted, so the file changes only when the schema does. */
+export function schemaSdl(schema: GraphQLSchema): string {
+  return HEADER + printSchema(lexicographicSortSchema(schema)) + '\n';
+}

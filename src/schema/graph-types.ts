@@ -1,0 +1,93 @@
+/** Shapes of graph answers: subgraphs, relationships, rankings, communities, hashtags. */
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Actor, type Ref } from './actor-types.js';
+
+@ObjectType({ description: 'A FOLLOWS edge: source follows target (DIDs).' })
+export class FollowEdge {
+  @Field(() => ID)
+  source!: string;
+
+  @Field(() => ID)
+  target!: string;
+}
+
+@ObjectType({ description: 'Actors and every FOLLOWS edge among them (an induced subgraph).' })
+export class Subgraph {
+  @Field(() => [Actor], { description: 'The centre first, then by distance.' })
+  nodes!: Ref<Actor>[];
+
+  @Field(() => [FollowEdge])
+  edges!: FollowEdge[];
+
+  @Field({ description: 'True when more actors (or edges) were reachable than `limit` allowed.' })
+  truncated!: boolean;
+}
+
+@ObjectType()
+export class Relationship {
+  @Field(() => Actor)
+  a!: Ref<Actor>;
+
+  @Field(() => Actor)
+  b!: Ref<Actor>;
+
+  @Field()
+  aFollowsB!: boolean;
+
+  @Field()
+  bFollowsA!: boolean;
+
+  @Field({ description: 'Both follow each other.' })
+  mutual!: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'Fewest FOLLOWS hops from a to b in the graph; null if b cannot be reached; 0 if a = b.' })
+  shortestPathLength!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Fewest hops ignoring direction; null if unconnected.' })
+  undirectedPathLength!: number | null;
+}
+
+@ObjectType()
+export class RankedActor {
+  @Field(() => Actor)
+  actor!: Ref<Actor>;
+
+  @Field(() => Float)
+  score!: number;
+
+  @Field(() => Int, { description: '1-based, distinct.' })
+  rank!: number;
+}
+
+@ObjectType({ description: 'A Louvain community among the members of a hashtag.' })
+export class Community {
+  @Field(() => Int)
+  id!: number;
+
+  @Field(() => Int)
+  size!: number;
+
+  @Field(() => [Actor], { description: 'Highest PageRank first.' })
+  topMembers!: Ref<Actor>[];
+}
+
+@ObjectType()
+export class HashtagStats {
+  @Field({ description: 'Lower-case, without #.' })
+  name!: string;
+
+  @Field(() => Int, { description: 'Actors who posted with the hashtag.' })
+  members!: number;
+
+  @Field(() => Int, { description: 'FOLLOWS edges among members (COMMUNITY scope).' })
+  follows!: number;
+
+  @Field(() => Int, { description: 'Members and everyone they follow (ALL scope).' })
+  actors!: number;
+
+  @Field(() => Int, { description: 'FOLLOWS edges from members to anyone (ALL scope).' })
+  outgoingFollows!: number;
+
+  @Field(() => String, { nullable: true, description: 'When the latest successful ingest finished (ISO 8601).' })
+  lastIngestAt!: string | null;
+}

@@ -1,0 +1,45 @@
+/** Starts the real server on a free port against the test Neo4j, with a log that tests can read. */
+import { loadConfig, type Config } from '../../src/config/config.js';
+import type { GraphDatabase } from '../../src/graph/database.js';
+import { IngestService } from '../../src/ingest/ingest-service.js';
+import type { IngestController } from '../../src/ingest/types.js';
+import { createLogger } from '../../src/logging/logger.js';
+import type { CentralityProvider, ExportProvider } from '../../src/resolvers/context.js';
+import { startServer, type RunningServer, type ServerLimits } from '../../src/server/create-server.js';
+
+export interface TestServer extends RunningServer {
+  readonly config: Config;
+  /** Every log line the server wrote. */
+  readonly logLines: string[];
+}
+
+export async function startTestServer(args: {
+  db: GraphDatabase;
+  env?: Record<string, string>;
+  ingest?: IngestController;
+  centrality?: CentralityProvider;
+  exports?: ExportProvider;
+  webDir?: string | null;
+  limits?: Partial<ServerLimits>;
+}): Promise<TestServer> {
+  const config = loadConfig({
+    NEO4J_URI: process.env.NEO4J_URI,
+    NEO4J_PASSWORD: process.env.NEO4J_PASSWORD,
+    LOG_LEVEL: 'debug',
+    PORT: '0',
+    ...args.env,
+  });
+  const logLines: string[] = [];
+  const logger = createLogger('debug', 'test', (line) => logLines.push(line));
+  const server = await startServer({
+    config,
+    db: args.db,
+    ingest: args.ingest ?? new IngestService({ db: args.db, config, logger }),
+    centrality: args.centrality,
+    exports: args.exports,
+    logger,
+    webDir: args.webDir === undefined ? null : args.webDir,
+    limits: args.limits,
+  });
+  return { ...server, config, logLines };
+}
