@@ -37,11 +37,11 @@ export class GraphologyEngine implements AnalyticsEngine {
     return louvainCommunities(await this.load(scope));
   }
 
-  /** Two streamed reads (actors, then follows): the edge list is never held outside the graph. */
+  /** Two streamed reads (actors, then follows by source): the edge list is never held outside the graph. */
   async load(scope: GraphScope): Promise<FollowGraph> {
     const builder = new FollowGraphBuilder();
     for await (const a of streamScopeActors(this.db, scope)) builder.addActor(a.did, a.handle ?? null);
-    for await (const f of streamScopeFollows(this.db, scope)) builder.addFollow(f.source, f.target);
+    for await (const f of streamScopeFollows(this.db, scope)) for (const target of f.targets) builder.addFollow(f.source, target);
     return builder.build();
   }
 }
