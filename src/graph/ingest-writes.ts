@@ -149,11 +149,22 @@ function groupBySource(edges: Array<[string, string]>): Array<{ source: string; 
 }
 
 /** After a complete, unbounded search: members who no longer post the tag leave the community. */
+// An actor who is no longer a member of any hashtag is only a follow target now: its own follow
+// list would never be refreshed again, so it goes (unfollows must not linger).
 const PRUNE_MEMBERS = `
-MATCH (:Actor)-[p:POSTED_WITH]->(:Hashtag {name: $hashtag})
+MATCH (a:Actor)-[p:POSTED_WITH]->(:Hashtag {name: $hashtag})
 WHERE p.runId <> $runId
 DELETE p
-RETURN count(p) AS removed`;
+WITH collect(a) AS leavers, count(p) AS removed
+CALL (leavers) {
+  UNWIND leavers AS a
+  WITH a WHERE NOT (a)-[:POSTED_WITH]->(:Hashtag)
+  SET a.followsFetchedAt = null
+  WITH a
+  MATCH (a)-[f:FOLLOWS]->()
+  DELETE f
+}
+RETURN removed`;
 
 const COUNTS = `
 MATCH (h:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(m:Actor)
