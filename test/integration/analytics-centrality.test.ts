@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CentralityService, type CentralityMetric, type RankedDid, type Scope } from '../../src/analytics/centrality-service.js';
-import type { GraphDatabase } from '../../src/graph/database.js';
+import { GraphDatabase, type Params } from '../../src/graph/database.js';
 import { bumpGraphVersion } from '../../src/graph/graph-version.js';
-import { openTestDatabase, resetGraph } from '../support/neo4j.js';
+import { openTestDatabase, resetGraph, testDatabaseUri } from '../support/neo4j.js';
 import { buildFixture, fixtureScope, loadFixture, type AnalyticsFixture } from '../support/analytics-fixture.js';
 import { spearman } from '../support/analytics-rank-correlation.js';
 
@@ -155,6 +155,38 @@ describe('GDS projections', () => {
     await gds.centrality('CLOSENESS', { hashtag: 'other', scope: 'ALL', first: 3 });
     const left = await db.read<{ n: number }>(`CALL gds.graph.list() YIELD graphName WHERE graphName STARTS WITH 'bsky-graph-' RETURN count(*) AS n`);
     expect(left[0]!.n).toBe(0);
+  });
+});
+
+describe('GDS projections when an algorithm fails', () => {
+  /** The real database, except that streaming a GDS algorithm fails half-way (after the projection). */
+  class FailingAlgorithms extends GraphDatabase {
+    override async *stream<T extends Record<string, unknown>>(cypher: string, params?: Params, timeoutMs?: number): AsyncGenerator<T> {
+      if (cypher.includes('gds.pageRank.stream')) throw new Error('algorithm failed');
+      yield* super.stream<T>(cypher, params, timeoutMs);
+    }
+  }
+
+  it('are dropped all the same, and the failure is not cached', async () => {
+    const failing = new FailingAlgorithms({ uri: testDatabaseUri(), user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD || undefined });
+    try {
+      const service = new CentralityService(failing);
+      await expect(service.centrality('PAGERANK', { hashtag: 'databs', scope: 'ALL', first: 3 })).rejects.toThrow('algorithm failed');
+      const left = await db.read<{ n: number }>(`CALL gds.graph.list() YIELD graphName WHERE graphName STARTS WITH 'bsky-graph-' RETURN count(*) AS n`);
+      expect(left[0]!.n).toBe(0);
+      expect(await service.centrality('DEGREE', { hashtag: 'databs', scope: 'ALL', first: 3 })).toHaveLength(3);
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
+describe('the in-process engine', () => {
+  it('refuses all-pairs metrics it could not finish in reasonable time, but still ranks PageRank', async () => {
+    const small = new CentralityService(db, { gds: 'never', maxPathWork: 1000 });
+    await expect(small.centrality('BETWEENNESS', { scope: 'ALL', first: 3 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', name: 'AnalyticsTooLargeError' });
+    await expect(small.centrality('CLOSENESS', { scope: 'ALL', first: 3 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await small.centrality('PAGERANK', { scope: 'ALL', first: 3 })).toHaveLength(3);
   });
 });
 

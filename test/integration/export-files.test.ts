@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CentralityService } from '../../src/analytics/centrality-service.js';
 import { ExportService, type ExportFormat } from '../../src/export/export-service.js';
-import type { GraphDatabase } from '../../src/graph/database.js';
-import { openTestDatabase, resetGraph } from '../support/neo4j.js';
+import { GraphDatabase, type Params } from '../../src/graph/database.js';
+import { bumpGraphVersion } from '../../src/graph/graph-version.js';
+import { openTestDatabase, resetGraph, testDatabaseUri } from '../support/neo4j.js';
 import { buildFixture, fixtureScope, loadFixture, type AnalyticsFixture, type FixtureActor } from '../support/analytics-fixture.js';
 import { parseCsv } from '../support/analytics-csv.js';
 import { readXmlFile } from '../support/analytics-xml.js';
@@ -163,6 +164,46 @@ describe('open', () => {
 
   it('leaves no partial files behind', () => {
     expect(readdirSync(directory).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+});
+
+describe('an ingest finishing during an export', () => {
+  /** The real database, with an "ingest" (a graph version bump) landing as each of the first `bumps` streams starts. */
+  class ConcurrentIngest extends GraphDatabase {
+    constructor(private bumps: number) {
+      super({ uri: testDatabaseUri(), user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD || undefined });
+    }
+    override async *stream<T extends Record<string, unknown>>(cypher: string, params?: Params, timeoutMs?: number): AsyncGenerator<T> {
+      if (this.bumps > 0) {
+        this.bumps--;
+        await this.writeTx((tx) => bumpGraphVersion(tx));
+      }
+      yield* super.stream<T>(cypher, params, timeoutMs);
+    }
+  }
+
+  it('makes the export start again, so the file matches one graph version', async () => {
+    const racing = new ConcurrentIngest(1);
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'exports-race-'));
+      const result = await new ExportService(racing, dir).create({ hashtag: 'databs', scope: 'COMMUNITY', format: 'CSV' });
+      expect(result.rows).toBe(fixtureScope(fixture, 'databs', 'COMMUNITY').edges.length);
+      // One published export, no leftovers from the discarded attempt.
+      expect(readdirSync(dir).sort()).toEqual([`${result.id}.csv`, `${result.id}.json`]);
+    } finally {
+      await racing.close();
+    }
+  });
+
+  it('gives up with CONFLICT when the graph never holds still, leaving nothing behind', async () => {
+    const racing = new ConcurrentIngest(Number.POSITIVE_INFINITY);
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'exports-race-'));
+      await expect(new ExportService(racing, dir).create({ hashtag: 'databs', scope: 'ALL', format: 'GEXF' })).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      await racing.close();
+    }
   });
 });
 
