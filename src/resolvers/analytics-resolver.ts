@@ -33,7 +33,8 @@ export class AnalyticsResolver {
 
   @Query(() => [Community], { complexity: fixedItems(50), description: 'Louvain communities among the members of a hashtag, largest first.' })
   async communities(@Arg('hashtag') hashtag: string, @Ctx() ctx: ApiContext): Promise<Community[]> {
-    const groups = await service(ctx).communities(hashtagArg(hashtag));
+    const tag = hashtagArg(hashtag);
+    const groups = await service(ctx).communities(tag);
     // One hydration for every community's top members.
     const actors = new Map((await hydrateActors(ctx, groups.flatMap((g) => g.topMembers))).map((a) => [a.did, a]));
     return groups.map((g) => ({

@@ -81,6 +81,9 @@ export function operationGuards(options: OperationGuardOptions): ApolloServerPlu
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, request, schema, contextValue, operationName }) {
+          if (operation?.operation === 'subscription') {
+            throw requestError('BAD_USER_INPUT', 'this API has no subscriptions: poll ingestRun(id) for progress', { reason: 'UNSUPPORTED_OPERATION' });
+          }
           const needsKey = operation?.operation === 'mutation' || options.apiKeyQueries;
           if (needsKey && !contextValue.auth.authenticated) throw unauthenticated();
 
