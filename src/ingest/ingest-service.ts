@@ -4,6 +4,7 @@
  * resumption of runs whose process died (kill -9 leaves them RUNNING with a dead owner).
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Config } from '../config/config.js';
 import type { GraphDatabase } from '../graph/database.js';
@@ -143,6 +144,8 @@ export class IngestService implements IngestController {
 
   private launch(run: StoredRun): ActiveRun {
     const controller = new AbortController();
+    // Every request in flight (up to the concurrency) listens for cancellation.
+    setMaxListeners(0, controller.signal);
     const { config, db, logger } = this.options;
     const log = logger.child(`ingest:${run.hashtag}`);
     const done = (async (): Promise<IngestRunRecord> => {
