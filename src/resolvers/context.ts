@@ -2,31 +2,18 @@
  * The per-request GraphQL context: loaders (fresh per request, so nothing is cached across users or
  * across an ingest), the services resolvers call, and whether the caller showed the API key.
  */
-import type { CommunityGroup, CentralityMetric, RankedDid, Scope } from '../analytics/types.js';
+import type { CentralityService } from '../analytics/centrality-service.js';
+import type { ExportRequest, ExportService } from '../export/export-service.js';
 import type { GraphDatabase } from '../graph/database.js';
 import type { IngestController } from '../ingest/types.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
-/** What the API needs of CentralityService (src/analytics/centrality-service.ts). */
-export interface CentralityProvider {
-  centrality(metric: CentralityMetric, opts: { hashtag?: string; scope: Scope; first: number }): Promise<RankedDid[]>;
-  communities(hashtag: string): Promise<CommunityGroup[]>;
-}
+/** What the API needs of CentralityService: typed from it, so a change there breaks the build here. */
+export type CentralityProvider = Pick<CentralityService, 'centrality' | 'communities'>;
 
-export type ExportFormatName = 'CSV' | 'GEXF' | 'GRAPHML';
-export type ExportColumnName = 'dids' | 'target_profile';
-
-/** What the API needs of ExportService (src/export/export-service.ts). */
-export interface ExportProvider {
-  create(req: { hashtag: string; scope: Scope; format: ExportFormatName; extraColumns?: ExportColumnName[] }): Promise<{
-    id: string;
-    rows: number;
-    bytes: number;
-    fileName: string;
-    contentType: string;
-  }>;
-  open(id: string): Promise<{ stream: NodeJS.ReadableStream; fileName: string; contentType: string; bytes: number } | null>;
-}
+/** What the API needs of ExportService. */
+export type ExportProvider = Pick<ExportService, 'create' | 'open'>;
+export type ExportColumnName = NonNullable<ExportRequest['extraColumns']>[number];
 
 export interface ApiServices {
   readonly ingest: IngestController;

@@ -13,7 +13,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { Config } from '../config/config.js';
 import type { GraphDatabase } from '../graph/database.js';
 import type { IngestController } from '../ingest/types.js';
-import type { Logger } from '../logging/logger.js';
+import { redact, type Logger } from '../logging/logger.js';
 import { createContext, type ApiContext, type ApiServices, type CentralityProvider, type ExportProvider } from '../resolvers/context.js';
 import { buildApiSchema } from '../schema/build-schema.js';
 import { MAX_COMPLEXITY } from '../schema/complexity.js';
@@ -81,6 +81,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const production = config.server.production;
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const apiKey = new ApiKey(config.server.apiKey);
+  redact(config.server.apiKey); // should the key ever reach an error message, the log shows [REDACTED]
   const services: ApiServices = { ingest: options.ingest, centrality: options.centrality, exports: options.exports };
   const webDir = options.webDir === null ? null : resolve(options.webDir ?? 'web/dist');
   const serveWeb = webDir !== null && (await isDirectory(webDir));
