@@ -1,6 +1,6 @@
 /**
  * Serves the built graph view (web/dist) read-only. Paths are resolved inside the root and refused
- * if they escape it; unknown paths without an extension get index.html (client-side routes).
+ * if they escape it; browser navigations to unknown paths get index.html (client-side routes).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -55,7 +55,10 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
     file = join(file, 'index.html');
     info = await statOrNull(file);
   }
-  if (!info?.isFile() && extname(decoded) === '') {
+  // Browser navigation to a client-side route (/actor/alice.bsky.social has a dot, so the Accept
+  // header decides, not the extension); missing assets still get 404.
+  const navigation = extname(decoded) === '' || /\btext\/html\b/.test(req.headers.accept ?? '');
+  if (!info?.isFile() && navigation) {
     file = join(base, 'index.html');
     info = await statOrNull(file);
   }
