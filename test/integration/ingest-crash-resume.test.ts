@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { rMin, startDevnet, type Devnet } from '../../src/devnet/index.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
-import { spawnCli, runCli, waitFor } from '../support/cli.js';
+import { spawnCli, runCli } from '../support/cli.js';
+import { killWhen, latestRunState } from '../support/crash.js';
 import { diffSnapshots, NO_DIFF, truthSnapshot } from '../support/devnet-ingest.js';
 import { snapshotCommunity } from '../support/graph-snapshot.js';
 import { openTestDatabase, resetGraph } from '../support/neo4j.js';
@@ -39,38 +40,16 @@ function cliEnv(): Record<string, string | undefined> {
   };
 }
 
-async function runState(): Promise<{ id: string; stage: string; membersDone: number; searchPages: number } | undefined> {
-  const rows = await db.read<{ id: string; stage: string; membersDone: number; searchPages: number }>(
-    `MATCH (r:IngestRun {hashtag: 'databs'}) RETURN r.id AS id, r.stage AS stage, r.membersDone AS membersDone, r.searchPages AS searchPages
-     ORDER BY r.startedAt DESC LIMIT 1`,
-  );
-  return rows[0];
-}
-
-/** Kills the process (SIGKILL) as soon as `ready` says the run has reached the chosen point. */
-async function killWhen(child: ReturnType<typeof spawnCli>, ready: (s: NonNullable<Awaited<ReturnType<typeof runState>>>) => boolean) {
-  const exited = waitFor(child, 120_000);
-  for (;;) {
-    const state = await runState();
-    if (state && ready(state)) break;
-    if (child.exitCode !== null) throw new Error(`the ingest ended before the kill point: ${(await exited).stderr}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  child.kill('SIGKILL');
-  const result = await exited;
-  expect(result.signal).toBe('SIGKILL');
-}
-
 describe('crash and resume', () => {
   it('resumes after kill -9 in search and in follows, ending with the exact graph', async () => {
     const expected = truthSnapshot(devnet.community);
     devnet.resetStats();
 
-    await killWhen(spawnCli(['ingest', 'databs', '--json'], cliEnv()), (s) => s.searchPages >= 1);
-    const first = await runState();
+    await killWhen(db, 'databs', spawnCli(['ingest', 'databs', '--json'], cliEnv()), (s) => s.searchPages >= 1);
+    const first = await latestRunState(db, 'databs');
     expect(first?.stage).toBe('SEARCH');
 
-    await killWhen(spawnCli(['ingest', 'databs', '--resume', first!.id, '--json'], cliEnv()), (s) => s.membersDone >= 40);
+    await killWhen(db, 'databs', spawnCli(['ingest', 'databs', '--resume', first!.id, '--json'], cliEnv()), (s) => s.membersDone >= 40);
 
     const final = await runCli(['ingest', 'databs', '--resume', first!.id, '--json'], cliEnv());
     expect(final.stderr).toBe('');
@@ -88,7 +67,8 @@ describe('crash and resume', () => {
     console.log(JSON.stringify({ crashResume: { rMin: floor, requests: stats.requests, extraRequests: extra, signIns: stats.createSessionCalls } }));
     expect(stats.createSessionCalls).toBe(3);
     expect(extra).toBeGreaterThanOrEqual(0);
-    // A kill loses only uncommitted work: pages in flight and the last batch's linger (≤ 250 ms).
-    expect(extra).toBeLessThanOrEqual(2 * 25);
+    // A kill loses only uncommitted work (pages in flight, the last batch's linger); refetching
+    // finished members would cost about R_min per resume. Under CPU load a kill loses 10–40.
+    expect(extra).toBeLessThan(floor / 2);
   });
 });

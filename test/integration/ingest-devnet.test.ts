@@ -67,14 +67,14 @@ describe("ingest against devnet", () => {
     expect(dupes[0]!.n).toBe(0);
   });
 
-  it('is exact under 3% server errors, 5% connection resets and a rate limit that forces 429s', async () => {
+  it('is exact under 3% server errors, 5% connection resets, 2 s stalls and a rate limit that forces 429s', async () => {
     await devnet?.close();
     devnet = await startDevnet({
       members: 150,
       seed: 23,
       searchCap: 150,
       rateLimit: { requests: 40, seconds: 1 },
-      faults: { errorRate: 0.03, resetRate: 0.05, latencyMs: [60, 100], seed: 4 },
+      faults: { errorRate: 0.03, resetRate: 0.05, stallRate: 0.02, stallMs: 2000, latencyMs: [60, 100], seed: 4 },
     });
     await resetGraph(db);
     // The client believes in ten times the real budget, and a noisy neighbour on the same IP
