@@ -94,8 +94,10 @@ describe('static files', () => {
 describe('close', () => {
   it('lets a request in flight finish, then refuses connections; closing twice is harmless', async () => {
     const server = await startTestServer({ db, limits: { stopGraceMs: 5_000 } });
+    const before = db.queryCount;
     const inFlight = graphql(server.url, `query($a: String!) { neighbourhood(actor: $a, depth: 3, limit: 5000) { nodes { did handle followersCount } edges { source } } }`, { a: someDid });
-    await new Promise((done) => setTimeout(done, 5));
+    // Close once the server is working on it (its first query ran): the request is in flight.
+    while (db.queryCount === before) await new Promise((done) => setTimeout(done, 1));
     const closing = server.close();
     const r = await inFlight;
     expect(r.status).toBe(200);
