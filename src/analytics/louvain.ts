@@ -5,18 +5,7 @@
 import { Graph, louvain } from './graphology-modules.js';
 import type { FollowGraph } from './follow-graph.js';
 import { LOUVAIN_SEED } from './parameters.js';
-
-/** mulberry32: a tiny seeded PRNG, so the same graph always splits the same way. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random/mulberry32.js';
 
 /** DID → raw community label (not yet canonical: see canonicalCommunities). */
 export function louvainCommunities(graph: FollowGraph, seed = LOUVAIN_SEED): Map<string, number> {
@@ -31,7 +20,7 @@ export function louvainCommunities(graph: FollowGraph, seed = LOUVAIN_SEED): Map
     let i = 0;
     return new Map(ties.mapNodes((did) => [did, i++] as [string, number]));
   }
-  const labels = louvain(ties, { getEdgeWeight: 'weight', rng: seededRandom(seed) });
+  const labels = louvain(ties, { getEdgeWeight: 'weight', rng: mulberry32(seed) });
   return new Map(Object.entries(labels));
 }
 

@@ -2,7 +2,7 @@
 import type { Config } from '../config/config.js';
 import { CentralityService } from '../analytics/centrality-service.js';
 import { ExportService } from '../export/export-service.js';
-import { GraphDatabase } from '../graph/database.js';
+import { GraphDatabase, INGEST_RETRY_MS } from '../graph/database.js';
 import { migrate } from '../graph/migrations.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { redact, type Logger } from '../logging/logger.js';
@@ -26,7 +26,9 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     throw new Error(`Neo4j at ${config.neo4j.uri} does not answer (${health.error}); start it with: npm run neo4j:start`);
   }
   await migrate(db);
-  const ingest = new IngestService({ db, config, logger });
+  // The ingest rides out Neo4j restarts; API reads fail fast instead of hanging.
+  const ingestDb = GraphDatabase.fromConfig(config, { maxRetryTimeMs: INGEST_RETRY_MS });
+  const ingest = new IngestService({ db: ingestDb, config, logger });
   const server = await startServer({
     config,
     db,
@@ -43,7 +45,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     close: async () => {
       await ingest.shutdown();
       await server.close();
-      await db.close();
+      await Promise.all([db.close(), ingestDb.close()]);
     },
   };
 }

@@ -2,20 +2,14 @@
  * Seeded randomness for the devnet. Everything the devnet generates must be a pure function of
  * a seed, so tests and benchmarks in any language can rely on the same community.
  */
+import { mulberry32 as baseMulberry32 } from '../random/mulberry32.js';
 
 /** A source of uniform numbers in [0, 1). */
 export type Rng = () => number;
 
 /** mulberry32: 32-bit state, fast, good enough for synthetic data (not for cryptography). */
 export function mulberry32(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return baseMulberry32(seed);
 }
 
 /** FNV-1a over a string: turns a seed label ("follows", "posts:17") into a 32-bit seed. */

@@ -7,6 +7,9 @@ import type { Config } from '../config/config.js';
 
 export type Params = Record<string, unknown>;
 
+/** Long enough for the local server to restart under a running ingest. */
+export const INGEST_RETRY_MS = 120_000;
+
 export interface GraphDatabaseOptions {
   readonly uri: string;
   readonly user?: string;
@@ -29,9 +32,9 @@ export class GraphDatabase {
     this.driver = neo4j.driver(options.uri, auth, {
       maxConnectionPoolSize: options.maxPoolSize ?? 100,
       connectionAcquisitionTimeout: 60_000,
-      // Managed transactions retry transient failures (leader switch, restart) for this long: long
-      // enough for the local server to restart under a running ingest.
-      maxTransactionRetryTime: options.maxRetryTimeMs ?? 90_000,
+      // Managed transactions retry transient failures (leader switch, restart) for this long. API
+      // reads should fail fast; the ingest asks for INGEST_RETRY_MS to ride out a server restart.
+      maxTransactionRetryTime: options.maxRetryTimeMs ?? 10_000,
       disableLosslessIntegers: true,
       userAgent: 'bsky-graph',
     });

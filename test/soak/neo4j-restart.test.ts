@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { startDevnet, type Devnet } from '../../src/devnet/index.js';
-import type { GraphDatabase } from '../../src/graph/database.js';
+import { INGEST_RETRY_MS, type GraphDatabase } from '../../src/graph/database.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { diffSnapshots, NO_DIFF, configFor, truthSnapshot } from '../support/devnet-ingest.js';
@@ -20,7 +20,7 @@ let db: GraphDatabase;
 let devnet: Devnet;
 
 beforeAll(async () => {
-  db = openTestDatabase();
+  db = openTestDatabase({ maxRetryTimeMs: INGEST_RETRY_MS });
   await resetGraph(db);
   devnet = await startDevnet({ members: 300, seed: 17, rateLimit: false, faults: { latencyMs: [20, 40] } });
 });

@@ -12,6 +12,7 @@ import { generateCommunity, type DevnetActor } from '../../src/devnet/index.js';
 import { followsOf } from '../../src/devnet/follow-graph.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
 import { bumpGraphVersion } from '../../src/graph/graph-version.js';
+import { mulberry32 } from '../../src/random/mulberry32.js';
 
 export interface FixtureActor {
   did: string;
@@ -42,15 +43,6 @@ export interface FixtureOptions {
 
 const HOSTILE_NAMES = ['=HYPERLINK("http://evil","x")', '+SUM(1,2)', '-2+3', '@cmd', '\tTabbed', 'Comma, "quoted"', 'Line\r\nbreak', 'ctl\u0001\u0007\u001f chars', 'ok <b>&amp;</b>'];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function buildFixture(options: FixtureOptions = {}): AnalyticsFixture {
   const community = generateCommunity({
@@ -86,7 +78,7 @@ export function buildFixture(options: FixtureOptions = {}): AnalyticsFixture {
   const members = new Map([['databs', databs]]);
   if (options.extras === false) return { actors, members, follows };
 
-  const random = rng(options.seed ?? 7);
+  const random = mulberry32(options.seed ?? 7);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
   const databsMembers = [...databs];
   const outsiders = [...actors.keys()].filter((d) => !databs.has(d));

@@ -4,6 +4,7 @@
  * with Bluesky's own tag parser (`RichText` of @atproto/api), never from the crawl.
  */
 import { RichText } from '@atproto/api';
+import { mulberry32 } from '../../src/random/mulberry32.js';
 
 export type Role = 'member' | 'hidden' | 'decoy' | 'outsider' | 'crowd';
 
@@ -39,17 +40,6 @@ const CROWD = 80;
 const MEMBERS = 34;
 const OUTSIDERS = 8;
 
-/** mulberry32: small, seeded, good enough to pick follows. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -124,7 +114,7 @@ const DECOY_POSTS: ReadonlyArray<PostPlan> = [
 const PLAIN_POSTS = ['Good morning', 'Reading about databs without a hash', 'Coffee first', 'New paper on graphs'];
 
 export function planCommunity(seed = 7): AccountPlan[] {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
   const sample = <T>(xs: readonly T[], n: number) => {
     const copy = [...xs];

@@ -1,6 +1,6 @@
 /** `bsky-graph ingest <hashtag>`: one run in the foreground; exit 0 only when it succeeded. */
 import { loadConfig } from '../../config/config.js';
-import { GraphDatabase } from '../../graph/database.js';
+import { GraphDatabase, INGEST_RETRY_MS } from '../../graph/database.js';
 import { migrate } from '../../graph/migrations.js';
 import { normaliseHashtag } from '../../ingest/hashtag.js';
 import { IngestService } from '../../ingest/ingest-service.js';
@@ -28,7 +28,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
 
   const config = loadConfig();
   const logger = createLogger(values.json && config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const db = GraphDatabase.fromConfig(config);
+  const db = GraphDatabase.fromConfig(config, { maxRetryTimeMs: INGEST_RETRY_MS });
   const reporter = values.json ? createProgressReporter(false, () => undefined) : createProgressReporter(process.stderr.isTTY === true);
   const started = performance.now();
   try {
