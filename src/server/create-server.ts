@@ -10,6 +10,7 @@ import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginSchemaReportin
 import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { EXAMPLE_DOCUMENT } from './example-queries.js';
 import type { Config } from '../config/config.js';
 import type { GraphDatabase } from '../graph/database.js';
 import type { IngestController } from '../ingest/types.js';
@@ -102,7 +103,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       // Nothing leaves this machine for Apollo's cloud, whatever APOLLO_* variables say.
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: EXAMPLE_DOCUMENT }),
       ...(production ? [ApolloServerPluginDisableSuggestions() as ApolloServerPlugin<ApiContext>] : []),
       operationGuards({ maxComplexity: limits.maxComplexity, apiKeyQueries: config.server.apiKeyQueries }),
     ],
