@@ -84,7 +84,9 @@ SET a.handle = p.handle, a.displayName = p.displayName, a.description = p.descri
     a.postsCount = p.postsCount, a.followersCount = p.followersCount, a.followsCount = p.followsCount,
     a.createdAt = p.createdAt, a.profileFetchedAt = datetime()
 WITH collect(p.did) + $missing AS dids
-MATCH (:IngestRun {id: $runId})-[s:SAW]->(a:Actor) WHERE a.did IN dids
+UNWIND dids AS did
+MATCH (a:Actor {did: did})<-[s:SAW]-(r:IngestRun)
+WHERE r.id = $runId
 SET s.profileDone = true`;
 
 // Most targets recur in many batches with the same profile: read, and write only what changed
@@ -118,7 +120,9 @@ CALL (a) {
 }
 SET a.followsFetchedAt = datetime()
 WITH a
-MATCH (:IngestRun {id: $runId})-[s:SAW]->(a)
+// Expand from the member (a few SAW edges), not from the run (one SAW per member: dense).
+MATCH (a)<-[s:SAW]-(r:IngestRun)
+WHERE r.id = $runId
 SET s.followsDone = true`;
 
 const RUN = `
