@@ -71,9 +71,10 @@ export class RateBudget {
       if (this.remaining - inFlight <= 0) return this.resetAtMs - now + 50;
     }
     if (this.nextSlotMs > now) return this.nextSlotMs - now;
-    // Keep the cadence (timers fire late), but never bank more than two slots after idling.
+    // Keep the cadence (timers fire a little late), but after idling bank at most 50 ms (or two
+    // slots) of catch-up, so a burst never outruns the server's window.
     const spacing = 1000 / this.perSecond;
-    this.nextSlotMs = Math.max(this.nextSlotMs, now - 2 * spacing) + spacing;
+    this.nextSlotMs = Math.max(this.nextSlotMs, now - Math.max(2 * spacing, 50)) + spacing;
     return 0;
   }
 
