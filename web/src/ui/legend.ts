@@ -1,0 +1,66 @@
+/** What colours and sizes mean: the biggest communities by their best-known members, and the size metric. */
+import type { CommunityAssignment } from '../graph/communities.js';
+import { OTHER_COLOUR } from '../graph/communities.js';
+import { clear, compact, h } from './dom.js';
+
+export function renderLegend(root: HTMLElement, c: CommunityAssignment, sizeExplain: string, drawn: { nodes: number; edges: number; drawnEdges: number }): void {
+  clear(root);
+  const origin = c.origin === 'server' ? 'Louvain, from the server' : 'Louvain, computed here';
+  root.append(h('h2', {}, h('span', {}, 'Communities'), h('small', { title: origin }, `${c.total} · ${c.origin === 'server' ? 'server' : 'browser'}`)));
+  const list = h('ul', { testid: 'legend-communities' });
+  for (const group of c.coloured) {
+    const swatch = h('span', { class: 'dot' });
+    swatch.style.background = group.colour;
+    list.append(
+      h(
+        'li',
+        { testid: 'legend-community', 'data-community': group.id, title: group.topHandles.map((x) => `@${x}`).join(', ') },
+        swatch,
+        h('span', { class: 'names' }, group.top.length ? group.top.join(', ') : `Community ${group.id}`),
+        h('span', { class: 'count' }, compact(group.size)),
+      ),
+    );
+  }
+  if (c.otherNodes > 0) {
+    const swatch = h('span', { class: 'dot' });
+    swatch.style.background = OTHER_COLOUR;
+    const label = c.otherCount > 0 ? `${c.otherCount} smaller groups` : 'No community';
+    list.append(h('li', {}, swatch, h('span', { class: 'names' }, label), h('span', { class: 'count' }, compact(c.otherNodes))));
+  }
+  root.append(list);
+  root.append(
+    h(
+      'div',
+      { class: 'sizes' },
+      sizeKey(),
+      h(
+        'span',
+        {},
+        `Size: ${sizeExplain}. Lines: ${compact(drawn.edges)} follows among ${compact(drawn.nodes)} actors`,
+        drawn.drawnEdges < drawn.edges ? ` (a sample of ${compact(drawn.drawnEdges)} drawn).` : '.',
+      ),
+    ),
+  );
+  root.hidden = false;
+}
+
+function sizeKey(): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('width', '38');
+  svg.setAttribute('height', '22');
+  svg.setAttribute('aria-hidden', 'true');
+  [
+    [4, 17, 3],
+    [13, 15, 5],
+    [27, 11, 9],
+  ].forEach(([cx, cy, r]) => {
+    const c = document.createElementNS(ns, 'circle');
+    c.setAttribute('cx', String(cx));
+    c.setAttribute('cy', String(cy));
+    c.setAttribute('r', String(r));
+    c.setAttribute('fill', '#c9ced6');
+    svg.append(c);
+  });
+  return svg;
+}

@@ -1,0 +1,490 @@
+/**
+ * The graph view's controller: picks a hashtag, loads its graph from the API, colours, sizes and
+ * draws it, runs the layout, and reacts to search, clicks, scope and metric changes. Every load
+ * has a generation number so a slow answer for an old choice never overwrites a newer one.
+ */
+import { ApiError, apiKey } from '../api/client.js';
+import { loadCommunityGraph, supportsScopeAll } from '../api/community-graph.js';
+import { fetchCentrality, fetchHashtags, fetchMutualFollows } from '../api/queries.js';
+import type { ExportFormat, HashtagStats, RankedActor, Scope } from '../api/types.js';
+import { assignCommunities, nameCommunities, type CommunityAssignment } from '../graph/communities.js';
+import { placeByCommunity } from '../graph/initial-positions.js';
+import { buildViewModel, type ViewModel } from '../graph/model.js';
+import { applySizes, isLocalMetric, largestNodes, localScores, SIZE_METRICS, type SizeMetric } from '../graph/sizes.js';
+import { clear, compact, h } from '../ui/dom.js';
+import { renderLegend } from '../ui/legend.js';
+import { ProfilePanel } from '../ui/profile-panel.js';
+import { SearchBox } from '../ui/search-box.js';
+import { exportAndDownload } from './download.js';
+import { edgeBudget, renderCapability, type RenderCapability } from './edge-budget.js';
+import { layoutBudgetMs, runLayout, type LayoutRun } from './layout.js';
+import { GraphRenderer } from './renderer.js';
+import { readUrlState, writeUrlState, type ViewState } from './url-state.js';
+
+export type Phase = 'starting' | 'loading' | 'layout' | 'ready' | 'empty' | 'error';
+
+export interface Timings {
+  /** From navigation start to the first graph laid out: the page's load time. */
+  navigationToReadyMs?: number;
+  /** From choosing a hashtag/scope to its graph laid out. */
+  loadToReadyMs?: number;
+  /** The graph request(s). */
+  fetchMs?: number;
+  /** The size metric (a centrality request unless computed here). */
+  metricMs?: number;
+  /** Graph building, communities, sizes, first draw. */
+  buildMs?: number;
+  layoutMs?: number;
+  /** ForceAtlas2 iterations the worker completed within the layout budget. */
+  layoutIterations?: number;
+}
+
+export interface Diagnostics {
+  renderer: string;
+  softwareRendering: boolean;
+  edgeBudget: number;
+  drawnEdges: number;
+  totalEdges: number;
+  graphSource: string;
+  requests: number;
+}
+
+export interface ViewElements {
+  hashtag: HTMLSelectElement;
+  scopeButtons: HTMLButtonElement[];
+  metric: HTMLSelectElement;
+  search: HTMLInputElement;
+  suggestions: HTMLUListElement;
+  exportButtons: HTMLButtonElement[];
+  zoomButtons: HTMLButtonElement[];
+  stage: HTMLElement;
+  graph: HTMLElement;
+  legend: HTMLElement;
+  status: HTMLElement;
+  overlay: HTMLElement;
+  panel: HTMLElement;
+  toast: HTMLElement;
+}
+
+/**
+ * How many of the biggest nodes keep a label at every zoom; sigma's label grid picks the others
+ * (biggest per cell), so labels never pile up.
+ */
+function labelCount(order: number): number {
+  return order <= 40 ? order : 8;
+}
+
+export class GraphViewApp {
+  readonly state: ViewState = readUrlState();
+  phase: Phase = 'starting';
+  error: string | null = null;
+  readonly timings: Timings = {};
+  readonly diagnostics: Diagnostics;
+  hashtags: HashtagStats[] = [];
+  model: ViewModel | null = null;
+  renderer: GraphRenderer | null = null;
+  truncated = false;
+  private readonly capability: RenderCapability;
+  private communities: CommunityAssignment | null = null;
+  private rankOf = new Map<string, number>();
+  private layout: LayoutRun | null = null;
+  private generation = 0;
+  private loadAbort: AbortController | null = null;
+  private mutualAbort: AbortController | null = null;
+  private readonly search: SearchBox;
+  private readonly panel: ProfilePanel;
+  private toastTimer: ReturnType<typeof setTimeout> | undefined;
+  private firstReady = true;
+
+  constructor(private readonly el: ViewElements) {
+    this.search = new SearchBox(el.search, el.suggestions, (did) => this.selectActor(did, { fly: true }));
+    this.panel = new ProfilePanel(el.panel, (did) => this.selectActor(did, { fly: true }), () => this.selectActor(null));
+    this.capability = renderCapability();
+    this.diagnostics = {
+      renderer: this.capability.renderer,
+      softwareRendering: this.capability.software,
+      edgeBudget: edgeBudget(this.capability, this.state.edges),
+      drawnEdges: 0,
+      totalEdges: 0,
+      graphSource: '',
+      requests: 0,
+    };
+  }
+
+  get graph() {
+    return this.model?.graph ?? null;
+  }
+
+  async start(): Promise<void> {
+    this.wireControls();
+    this.setPhase('loading');
+    this.showOverlay('Loading hashtags…', 'busy');
+    try {
+      this.hashtags = [...(await fetchHashtags())].sort((a, b) => b.members - a.members || (a.name < b.name ? -1 : 1));
+    } catch (err) {
+      return this.fail(err);
+    }
+    this.fillHashtags();
+    await this.load();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Controls
+
+  private wireControls(): void {
+    const { el } = this;
+    for (const m of SIZE_METRICS) el.metric.append(h('option', { value: m.value }, m.label));
+    el.metric.value = this.state.metric;
+    el.metric.addEventListener('change', () => void this.changeMetric(el.metric.value as SizeMetric));
+    el.hashtag.addEventListener('change', () => {
+      this.state.hashtag = el.hashtag.value || null;
+      this.state.actor = null;
+      void this.load();
+    });
+    for (const b of el.scopeButtons) {
+      b.addEventListener('click', () => {
+        const scope = b.dataset.scope as Scope;
+        if (scope === this.state.scope) return;
+        this.state.scope = scope;
+        this.markScope();
+        void this.load();
+      });
+    }
+    this.markScope();
+    for (const b of el.exportButtons) b.addEventListener('click', () => void this.export(b.dataset.format as ExportFormat, b));
+    for (const b of el.zoomButtons) {
+      b.addEventListener('click', () => {
+        if (!this.renderer) return;
+        if (b.dataset.zoom === 'in') this.renderer.zoom(1.5);
+        else if (b.dataset.zoom === 'out') this.renderer.zoom(1 / 1.5);
+        else void this.renderer.resetCamera();
+      });
+    }
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.renderer?.selection()) this.selectActor(null);
+      if (e.key === '/' && document.activeElement !== el.search) {
+        e.preventDefault();
+        el.search.focus();
+      }
+    });
+  }
+
+  private markScope(): void {
+    for (const b of this.el.scopeButtons) {
+      b.setAttribute('aria-checked', String(b.dataset.scope === this.state.scope));
+      if (b.dataset.scope === 'ALL' && supportsScopeAll() === false) {
+        b.disabled = true;
+        b.title = 'This server cannot send the followed accounts as one graph (it has no communityGraph query)';
+      }
+    }
+  }
+
+  private fillHashtags(): void {
+    const select = this.el.hashtag;
+    clear(select);
+    if (this.hashtags.length === 0) {
+      select.append(h('option', { value: '' }, 'No hashtags yet'));
+      select.disabled = true;
+      this.state.hashtag = null;
+      return;
+    }
+    for (const t of this.hashtags) select.append(h('option', { value: t.name }, `#${t.name} (${compact(t.members)})`));
+    if (!this.state.hashtag || !this.hashtags.some((t) => t.name === this.state.hashtag)) {
+      this.state.hashtag = this.hashtags[0]?.name ?? null;
+    }
+    select.value = this.state.hashtag ?? '';
+    select.disabled = false;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Loading
+
+  async load(): Promise<void> {
+    const generation = ++this.generation;
+    this.loadAbort?.abort();
+    const abort = new AbortController();
+    this.loadAbort = abort;
+    this.teardown();
+    writeUrlState(this.state);
+    const { hashtag, scope } = this.state;
+    if (!hashtag) {
+      this.setPhase('empty');
+      this.showOverlay('Nothing to draw yet: ingest a hashtag first (bsky-graph ingest <hashtag>).', 'info');
+      return;
+    }
+    this.setPhase('loading');
+    this.showOverlay(`Loading #${hashtag}…`, 'busy');
+    const started = performance.now();
+    try {
+      const loaded = await loadCommunityGraph(hashtag, scope, abort.signal);
+      if (generation !== this.generation) return;
+      this.markScope();
+      const fetched = performance.now();
+      this.timings.fetchMs = Math.round(fetched - started);
+      const model = buildViewModel(loaded, this.diagnostics.edgeBudget);
+      Object.assign(this.diagnostics, {
+        drawnEdges: model.drawnEdges,
+        totalEdges: model.follows.size,
+        graphSource: loaded.source,
+        requests: loaded.requests,
+      });
+      this.truncated = loaded.truncated;
+      if (model.graph.order === 0) {
+        this.setPhase('empty');
+        this.showOverlay(`#${hashtag} has no members in the graph.`, 'info');
+        return;
+      }
+      const assignment = assignCommunities(model, `${hashtag}:${scope}`);
+      const metricStarted = performance.now();
+      await this.applyMetric(model, abort.signal);
+      if (generation !== this.generation) return;
+      const metricMs = performance.now() - metricStarted;
+      this.timings.metricMs = Math.round(metricMs);
+      this.communities = nameCommunities(model.graph, assignment);
+      placeByCommunity(model.graph, `${hashtag}:${scope}`);
+      this.model = model;
+      this.renderer = new GraphRenderer(model, this.el.graph, {
+        onNodeClick: (did) => this.selectActor(did, { fly: false }),
+        onStageClick: () => this.selectActor(null),
+      });
+      this.renderer.setAlwaysLabelled(largestNodes(model.graph, labelCount(model.graph.order)));
+      this.search.setGraph(model.graph);
+      this.renderLegend();
+      this.hideOverlay();
+      this.timings.buildMs = Math.round(performance.now() - fetched - metricMs);
+      const pending = this.state.actor ? this.findActor(this.state.actor) : null;
+      if (pending) this.selectActor(pending, { fly: false });
+
+      this.setPhase('layout');
+      const layoutStarted = performance.now();
+      this.renderer.setLayoutRunning(true);
+      this.layout = runLayout(model, this.state.layoutMs ?? layoutBudgetMs(model.graph.order));
+      const iterations = await this.layout.done;
+      if (generation !== this.generation) return;
+      this.renderer.setLayoutRunning(false);
+      const now = performance.now();
+      this.timings.layoutIterations = iterations;
+      this.timings.layoutMs = Math.round(now - layoutStarted);
+      this.timings.loadToReadyMs = Math.round(now - started);
+      if (this.firstReady) this.timings.navigationToReadyMs = Math.round(now);
+      this.firstReady = false;
+      this.setPhase('ready');
+      if (pending) void this.renderer.focus(pending, this.panelWidth());
+    } catch (err) {
+      if (abort.signal.aborted || generation !== this.generation) return;
+      this.fail(err);
+    }
+  }
+
+  private teardown(): void {
+    this.layout?.stop();
+    this.layout = null;
+    this.mutualAbort?.abort();
+    this.panel.hide();
+    this.el.stage.classList.remove('panel-open');
+    this.renderer?.kill();
+    this.renderer = null;
+    this.model = null;
+    this.search.setGraph(null);
+    this.el.legend.hidden = true;
+  }
+
+  private fail(err: unknown): void {
+    this.error = err instanceof Error ? err.message : String(err);
+    this.setPhase('error');
+    const code = err instanceof ApiError ? ` (${err.code})` : '';
+    this.showOverlay(`Could not load the graph: ${this.error}${code}`, 'error');
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sizes
+
+  private async applyMetric(model: ViewModel, signal?: AbortSignal): Promise<void> {
+    const scores = await this.scoresFor(model, this.state.metric, signal);
+    applySizes(model.graph, scores);
+    const ranked = [...scores.entries()].filter((e): e is [string, number] => e[1] !== null).sort((a, b) => b[1] - a[1]);
+    this.rankOf = new Map(ranked.map(([did], i) => [did, i + 1]));
+  }
+
+  private async scoresFor(model: ViewModel, metric: SizeMetric, signal?: AbortSignal): Promise<Map<string, number | null>> {
+    if (isLocalMetric(metric)) return localScores(model, metric);
+    const { hashtag, scope } = this.state;
+    const order = model.graph.order;
+    try {
+      let ranked: RankedActor[];
+      try {
+        ranked = await fetchCentrality({ metric, hashtag: hashtag as string, scope, first: order }, signal);
+      } catch (err) {
+        // The API caps `first` (1,000): the top of the ranking is what sizes show anyway.
+        if (!(err instanceof ApiError) || err.code !== 'BAD_USER_INPUT' || order <= 1000) throw err;
+        ranked = await fetchCentrality({ metric, hashtag: hashtag as string, scope, first: 1000 }, signal);
+      }
+      const scores = new Map<string, number | null>();
+      model.graph.forEachNode((node) => scores.set(node, null));
+      for (const r of ranked) if (scores.has(r.actor.did)) scores.set(r.actor.did, r.score);
+      return scores;
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      const stored = localScores(model, 'PAGERANK');
+      const hasStored = metric === 'PAGERANK' && [...stored.values()].some((s) => s !== null);
+      const label = SIZE_METRICS.find((m) => m.value === metric)?.label ?? metric;
+      this.toast(`${label} is not available (${(err as Error).message}); ${hasStored ? 'using stored PageRank' : 'sizing by followers here'}.`);
+      return hasStored ? stored : localScores(model, 'IN_DEGREE');
+    }
+  }
+
+  private async changeMetric(metric: SizeMetric): Promise<void> {
+    this.state.metric = metric;
+    writeUrlState(this.state);
+    const { model, renderer } = this;
+    if (!model || !renderer) return;
+    const generation = this.generation;
+    await this.applyMetric(model);
+    if (generation !== this.generation || !this.communities) return;
+    this.communities = nameCommunities(model.graph, this.communities);
+    renderer.setAlwaysLabelled(largestNodes(model.graph, labelCount(model.graph.order)));
+    this.search.refresh();
+    this.renderLegend();
+    const selected = renderer.selection();
+    if (selected) this.selectActor(selected, { fly: false });
+  }
+
+  private metricInfo() {
+    return SIZE_METRICS.find((m) => m.value === this.state.metric) ?? SIZE_METRICS[0]!;
+  }
+
+  private renderLegend(): void {
+    if (!this.model || !this.communities) return;
+    renderLegend(this.el.legend, this.communities, this.metricInfo().explain, {
+      nodes: this.model.graph.order,
+      edges: this.model.follows.size,
+      drawnEdges: this.model.drawnEdges,
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Selection
+
+  /** A DID, or a handle (with or without @), to the DID of a drawn node. */
+  findActor(ref: string): string | null {
+    const graph = this.graph;
+    if (!graph) return null;
+    if (graph.hasNode(ref)) return ref;
+    const handle = ref.replace(/^@/, '').toLowerCase();
+    return graph.findNode((_, a) => a.actor.handle?.toLowerCase() === handle) ?? null;
+  }
+
+  selectActor(did: string | null, opts: { fly?: boolean } = {}): void {
+    const { model, renderer } = this;
+    if (!model || !renderer) return;
+    this.mutualAbort?.abort();
+    if (did === null || !model.graph.hasNode(did)) {
+      renderer.select(null);
+      this.panel.hide();
+      this.el.stage.classList.remove('panel-open');
+      this.state.actor = null;
+      writeUrlState(this.state);
+      return;
+    }
+    const attrs = model.graph.getNodeAttributes(did);
+    renderer.select(did);
+    const group = this.communities?.coloured.find((c) => c.id === attrs.community);
+    this.panel.show(attrs.actor, {
+      model,
+      metricLabel: this.metricInfo().label,
+      rank: this.rankOf.get(did) ?? null,
+      communityLabel: group ? `Community of ${group.top.join(', ')} (${compact(group.size)} actors)` : attrs.community >= 0 ? 'A small community' : null,
+    });
+    this.el.stage.classList.add('panel-open');
+    this.state.actor = attrs.actor.handle ?? did;
+    writeUrlState(this.state);
+    if (opts.fly) void renderer.focus(did, this.panelWidth());
+
+    const abort = new AbortController();
+    this.mutualAbort = abort;
+    const hashtag = this.state.scope === 'COMMUNITY' ? this.state.hashtag : null;
+    fetchMutualFollows({ actor: did, hashtag, first: 100 }, abort.signal).then(
+      (page) => this.panel.showMutuals(did, page, model.graph),
+      (err: unknown) => {
+        if (!abort.signal.aborted) this.panel.showMutualsError(did, (err as Error).message);
+      },
+    );
+  }
+
+  /** Pixels the side panel covers on the right of the graph (0 when closed). */
+  private panelWidth(): number {
+    if (this.el.panel.hidden) return 0;
+    const graph = this.el.graph.getBoundingClientRect();
+    return Math.max(0, graph.right - this.el.panel.getBoundingClientRect().left);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Export
+
+  private async export(format: ExportFormat, button: HTMLButtonElement): Promise<void> {
+    const { hashtag, scope } = this.state;
+    if (!hashtag) return;
+    button.disabled = true;
+    try {
+      const prepared = await this.withApiKey(() => exportAndDownload({ hashtag, scope, format }));
+      this.toast(`Exported ${compact(prepared.rows)} rows (${compact(prepared.bytes)}B) as ${format}.`);
+    } catch (err) {
+      this.toast(`Export failed: ${(err as Error).message}`);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  /** Asks once for the server's API key when a mutation is refused, then retries. */
+  private async withApiKey<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 'UNAUTHENTICATED') throw err;
+      const key = window.prompt('This server needs its API key for exports:');
+      if (!key) throw err;
+      apiKey.set(key);
+      return run();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Status
+
+  private setPhase(phase: Phase): void {
+    this.phase = phase;
+    document.body.dataset.phase = phase;
+    if (phase !== 'error') this.error = null;
+    this.renderStatus();
+  }
+
+  private renderStatus(): void {
+    const { model } = this;
+    const parts: string[] = [];
+    if (model) {
+      parts.push(`${compact(model.graph.order)} actors`, `${compact(model.follows.size)} follows`);
+      if (model.drawnEdges < model.follows.size) parts.push(`${compact(model.drawnEdges)} drawn`);
+    }
+    if (this.phase === 'layout') parts.push('arranging…');
+    if (this.phase === 'ready' && this.timings.loadToReadyMs !== undefined) parts.push(`ready in ${(this.timings.loadToReadyMs / 1000).toFixed(1)} s`);
+    if (this.truncated && model) parts.push('truncated by the server');
+    this.el.status.textContent = parts.join(' · ');
+  }
+
+  private showOverlay(text: string, kind: 'busy' | 'info' | 'error'): void {
+    clear(this.el.overlay);
+    this.el.overlay.append(h('div', { class: `message ${kind === 'error' ? 'error' : ''}`, testid: `overlay-${kind}` }, kind === 'busy' ? h('span', { class: 'spinner' }) : null, text));
+    this.el.overlay.hidden = false;
+  }
+
+  private hideOverlay(): void {
+    this.el.overlay.hidden = true;
+  }
+
+  private toast(text: string): void {
+    this.el.toast.textContent = text;
+    this.el.toast.hidden = false;
+    clearTimeout(this.toastTimer);
+    this.toastTimer = setTimeout(() => (this.el.toast.hidden = true), 6000);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * `window.__graphView`: what an end-to-end test (or a curious user in the console) can ask the page
+ * without reading pixels. Positions are page coordinates, so a test can click the real canvas.
+ */
+import type { Diagnostics, GraphViewApp, Phase, Timings } from './app.js';
+
+export interface GraphViewHook {
+  readonly ready: boolean;
+  readonly phase: Phase;
+  readonly error: string | null;
+  readonly hashtag: string | null;
+  readonly scope: string;
+  readonly timings: Timings;
+  readonly diagnostics: Diagnostics;
+  /** Nodes in the drawn graph. */
+  nodeCount(): number;
+  /** Nodes sigma has display data for and does not hide. */
+  renderedNodeCount(): number;
+  /** Follows in the loaded graph (all of them, drawn or not). */
+  edgeCount(): number;
+  /** DIDs of the drawn nodes. */
+  nodes(): string[];
+  /** Where a node is drawn, in page CSS pixels, with its radius; null when off-screen or unknown. */
+  nodePosition(didOrHandle: string): { x: number; y: number; radius: number } | null;
+  selected(): string | null;
+  /** Selects like a click would (for when a canvas click is not an option). */
+  clickNode(didOrHandle: string): boolean;
+  /** Resolves a handle to the DID of a drawn node. */
+  didOf(handle: string): string | null;
+  cameraAnimating(): boolean;
+}
+
+declare global {
+  interface Window {
+    __graphView?: GraphViewHook;
+  }
+}
+
+export function installTestHook(app: GraphViewApp, graphContainer: HTMLElement): void {
+  window.__graphView = {
+    get ready() {
+      return app.phase === 'ready';
+    },
+    get phase() {
+      return app.phase;
+    },
+    get error() {
+      return app.error;
+    },
+    get hashtag() {
+      return app.state.hashtag;
+    },
+    get scope() {
+      return app.state.scope;
+    },
+    get timings() {
+      return { ...app.timings };
+    },
+    get diagnostics() {
+      return { ...app.diagnostics };
+    },
+    nodeCount: () => app.graph?.order ?? 0,
+    renderedNodeCount: () => app.renderer?.renderedNodeCount() ?? 0,
+    edgeCount: () => app.model?.follows.size ?? 0,
+    nodes: () => app.graph?.nodes() ?? [],
+    nodePosition(ref) {
+      const did = app.findActor(ref);
+      const p = did ? app.renderer?.viewportPosition(did) : null;
+      if (!p) return null;
+      const box = graphContainer.getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y, radius: p.size };
+    },
+    selected: () => app.renderer?.selection() ?? null,
+    clickNode(ref) {
+      const did = app.findActor(ref);
+      if (!did) return false;
+      app.selectActor(did, { fly: true });
+      return true;
+    },
+    didOf: (handle) => app.findActor(handle),
+    cameraAnimating: () => app.renderer?.sigma.getCamera().isAnimating() ?? false,
+  };
+}
