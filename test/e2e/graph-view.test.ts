@@ -30,11 +30,14 @@ interface Hook {
   phase: string;
   error: string | null;
   timings: Record<string, number>;
+  sizedBy: string | null;
   diagnostics: Record<string, unknown>;
   nodeCount(): number;
   renderedNodeCount(): number;
   edgeCount(): number;
   nodePosition(did: string): { x: number; y: number; radius: number } | null;
+  nodes(): string[];
+  sizeOf(did: string): number | null;
   selected(): string | null;
   cameraAnimating(): boolean;
 }
@@ -132,6 +135,35 @@ describe('graph view', () => {
     console.log(`[e2e] ${big.members.length} nodes / ${big.edges} follows: navigation → layout-ready ${seen.timings.navigationToReadyMs} ms (test wall ${loadMs} ms)`, report);
     await page.screenshot({ path: join(ARTIFACTS, 'graph-view-overview.png') });
   }, 180_000);
+
+  it('sizes nodes by the chosen centrality', async () => {
+    const biggest = () =>
+      page.evaluate(() => {
+        const v = window.__graphView!;
+        const sizes = v.nodes().map((did) => [did, v.sizeOf(did)!] as const);
+        const max = Math.max(...sizes.map(([, s]) => s));
+        return sizes.filter(([, s]) => s === max).map(([did]) => did);
+      });
+    // PageRank by default: the API's top actor is drawn biggest.
+    const top = await graphql<{ centrality: Array<{ actor: { did: string } }> }>(
+      server.url,
+      'query($h: String) { centrality(metric: PAGERANK, hashtag: $h, scope: COMMUNITY, first: 1) { actor { did } } }',
+      { h: big.hashtag },
+    );
+    expect(await biggest()).toContain(top.data!.centrality[0]!.actor.did);
+
+    // Followers inside the community, counted from the ground truth.
+    await page.selectOption('[data-testid=size-select]', 'IN_DEGREE');
+    const followers = new Map(big.members.map((did) => [did, 0]));
+    for (const m of big.members) for (const t of big.outOf.get(m) ?? []) if (followers.has(t)) followers.set(t, followers.get(t)! + 1);
+    const most = Math.max(...followers.values());
+    await page.waitForFunction(() => window.__graphView!.sizedBy === 'IN_DEGREE');
+    const drawnBiggest = await biggest();
+    expect(drawnBiggest.length).toBeGreaterThan(0);
+    for (const did of drawnBiggest) expect(followers.get(did)).toBe(most);
+    await page.selectOption('[data-testid=size-select]', 'PAGERANK');
+    await page.waitForFunction(() => window.__graphView!.sizedBy === 'PAGERANK');
+  }, 60_000);
 
   it('switches hashtag from the picker', async () => {
     await page.selectOption('[data-testid=hashtag-select]', small.hashtag);

@@ -84,6 +84,8 @@ export class GraphViewApp {
   model: ViewModel | null = null;
   renderer: GraphRenderer | null = null;
   truncated = false;
+  /** The metric the drawn sizes come from (set once they are applied). */
+  sizedBy: SizeMetric | null = null;
   private readonly capability: RenderCapability;
   private communities: CommunityAssignment | null = null;
   private rankOf = new Map<string, number>();
@@ -300,8 +302,10 @@ export class GraphViewApp {
   // Sizes
 
   private async applyMetric(model: ViewModel, signal?: AbortSignal): Promise<void> {
-    const scores = await this.scoresFor(model, this.state.metric, signal);
+    const metric = this.state.metric;
+    const scores = await this.scoresFor(model, metric, signal);
     applySizes(model.graph, scores);
+    this.sizedBy = metric;
     const ranked = [...scores.entries()].filter((e): e is [string, number] => e[1] !== null).sort((a, b) => b[1] - a[1]);
     this.rankOf = new Map(ranked.map(([did], i) => [did, i + 1]));
   }

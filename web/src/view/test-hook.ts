@@ -11,6 +11,8 @@ export interface GraphViewHook {
   readonly hashtag: string | null;
   readonly scope: string;
   readonly timings: Timings;
+  /** The size metric the drawn sizes come from. */
+  readonly sizedBy: string | null;
   readonly diagnostics: Diagnostics;
   /** Nodes in the drawn graph. */
   nodeCount(): number;
@@ -23,6 +25,8 @@ export interface GraphViewHook {
   /** Where a node is drawn, in page CSS pixels, with its radius; null when off-screen or unknown. */
   nodePosition(didOrHandle: string): { x: number; y: number; radius: number } | null;
   selected(): string | null;
+  /** Drawn radius (before zoom) of a node: what the size metric gave it. */
+  sizeOf(did: string): number | null;
   /** Selects like a click would (for when a canvas click is not an option). */
   clickNode(didOrHandle: string): boolean;
   /** Resolves a handle to the DID of a drawn node. */
@@ -56,6 +60,9 @@ export function installTestHook(app: GraphViewApp, graphContainer: HTMLElement):
     get timings() {
       return { ...app.timings };
     },
+    get sizedBy() {
+      return app.sizedBy;
+    },
     get diagnostics() {
       return { ...app.diagnostics };
     },
@@ -71,6 +78,7 @@ export function installTestHook(app: GraphViewApp, graphContainer: HTMLElement):
       return { x: box.left + p.x, y: box.top + p.y, radius: p.size };
     },
     selected: () => app.renderer?.selection() ?? null,
+    sizeOf: (did) => (app.graph?.hasNode(did) ? app.graph.getNodeAttribute(did, 'size') : null),
     clickNode(ref) {
       const did = app.findActor(ref);
       if (!did) return false;
