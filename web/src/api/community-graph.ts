@@ -8,18 +8,10 @@
  * reached yet. That fallback only knows the COMMUNITY scope.
  */
 import { ApiError, graphql } from './client.js';
-import { ACTOR_FIELDS, fetchMembersPage } from './queries.js';
+import { COMMUNITY_GRAPH, NEIGHBOURHOOD_WALK } from './operations.js';
+import { fetchMembersPage } from './queries.js';
 import type { Actor, FollowEdge, Scope, Subgraph } from './types.js';
 
-const COMMUNITY_GRAPH = `
-query CommunityGraph($hashtag: String!, $scope: Scope) {
-  communityGraph(hashtag: $hashtag, scope: $scope) {
-    nodes { ...ViewActor }
-    edges { source target }
-    truncated
-  }
-}
-${ACTOR_FIELDS}`;
 
 export interface LoadedGraph extends Subgraph {
   /** How the graph was obtained. */
@@ -55,12 +47,6 @@ export async function loadCommunityGraph(hashtag: string, scope: Scope, signal?:
   return walkCommunity(hashtag, signal);
 }
 
-const NEIGHBOURHOOD = `
-query Walk($actor: String!, $hashtag: String, $depth: Int, $limit: Int) {
-  neighbourhood(actor: $actor, depth: $depth, direction: BOTH, hashtag: $hashtag, limit: $limit) {
-    nodes { did } edges { source target } truncated
-  }
-}`;
 
 // The API's bounds: actors pages of at most 1,000; neighbourhoods of depth 3 and 5,000 actors.
 const MEMBER_PAGE = 1000;
@@ -94,7 +80,7 @@ async function walkCommunity(hashtag: string, signal?: AbortSignal): Promise<Loa
       break;
     }
     const data = await graphql<{ neighbourhood: { nodes: Array<{ did: string }>; edges: FollowEdge[]; truncated: boolean } }>(
-      NEIGHBOURHOOD,
+      NEIGHBOURHOOD_WALK,
       { actor: start.did, hashtag, depth: WALK_DEPTH, limit: WALK_LIMIT },
       signal,
     );

@@ -1,0 +1,60 @@
+/**
+ * Every GraphQL document the graph view sends, in one place, so a test can validate them against
+ * the committed schema.graphql (test/e2e/graph-view-operations.test.ts). Pure strings: no DOM.
+ */
+
+/** What a node needs: its label, panel and stored analytics. */
+export const ACTOR_FIELDS = `
+fragment ViewActor on Actor {
+  did handle displayName avatar followersCount followsCount postsCount pagerank community
+}`;
+
+export const HASHTAGS = `query Hashtags { hashtags { name members follows } }`;
+
+export const CENTRALITY = `
+query Centrality($metric: CentralityMetric!, $hashtag: String, $scope: Scope, $first: Int) {
+  centrality(metric: $metric, hashtag: $hashtag, scope: $scope, first: $first) { actor { did } score rank }
+}`;
+
+export const MUTUAL_FOLLOWS = `
+query Mutuals($actor: String!, $hashtag: String, $first: Int) {
+  mutualFollows(actor: $actor, hashtag: $hashtag, first: $first) {
+    totalCount pageInfo { hasNextPage endCursor } nodes { ...ViewActor }
+  }
+}
+${ACTOR_FIELDS}`;
+
+/** Members of a hashtag, a page at a time (the fallback graph loader). */
+export const MEMBERS = `
+query Members($hashtag: String, $first: Int, $after: String) {
+  actors(hashtag: $hashtag, first: $first, after: $after, orderBy: PAGERANK) {
+    totalCount pageInfo { hasNextPage endCursor } nodes { ...ViewActor }
+  }
+}
+${ACTOR_FIELDS}`;
+
+export const EXPORT = `
+mutation Export($input: ExportInput!) { exportCsv(input: $input) { id url rows bytes } }`;
+
+/**
+ * The whole drawn graph in one request. Not in the schema yet: the view asks, and falls back to
+ * MEMBERS + NEIGHBOURHOOD_WALK when the server answers that the field does not exist.
+ */
+export const COMMUNITY_GRAPH = `
+query CommunityGraph($hashtag: String!, $scope: Scope) {
+  communityGraph(hashtag: $hashtag, scope: $scope) {
+    nodes { ...ViewActor }
+    edges { source target }
+    truncated
+  }
+}
+${ACTOR_FIELDS}`;
+
+export const NEIGHBOURHOOD_WALK = `
+query Walk($actor: String!, $hashtag: String, $depth: Int, $limit: Int) {
+  neighbourhood(actor: $actor, depth: $depth, direction: BOTH, hashtag: $hashtag, limit: $limit) {
+    nodes { did } edges { source target } truncated
+  }
+}`;
+
+export const OPERATIONS = { HASHTAGS, CENTRALITY, MUTUAL_FOLLOWS, MEMBERS, EXPORT, COMMUNITY_GRAPH, NEIGHBOURHOOD_WALK } as const;
