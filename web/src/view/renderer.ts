@@ -138,18 +138,33 @@ export class GraphRenderer {
   }
 
   /**
-   * Flies the camera to an actor, zoomed in enough to read its neighbourhood. `leftOf` px on the
-   * right are covered (by the side panel): the actor lands in the middle of what stays visible.
+   * Flies the camera to an actor and its neighbourhood: centred between the actor and its
+   * neighbours' centroid, zoomed so that the actor and most neighbours are in view (a local actor
+   * gets a close-up, a hub that reaches across the graph keeps the whole picture). `leftOf` px on
+   * the right are covered by the side panel: the view is centred on what stays visible.
    */
   async focus(did: string, leftOf = 0, durationMs = 600): Promise<void> {
     const display = this.sigma.getNodeDisplayData(did);
     if (!display) return;
-    const camera = this.sigma.getCamera();
-    const state = { x: display.x, y: display.y, angle: 0, ratio: Math.min(camera.ratio, 0.65) };
+    const around: Array<{ x: number; y: number }> = [];
+    this.model.follows.forEachNeighbor(did, (other) => {
+      const d = this.sigma.getNodeDisplayData(other);
+      if (d) around.push(d);
+    });
+    let centre = { x: display.x, y: display.y };
+    if (around.length > 0) {
+      const cx = around.reduce((sum, p) => sum + p.x, 0) / around.length;
+      const cy = around.reduce((sum, p) => sum + p.y, 0) / around.length;
+      centre = { x: (display.x + cx) / 2, y: (display.y + cy) / 2 };
+    }
+    const distances = around.map((p) => Math.hypot(p.x - centre.x, p.y - centre.y)).sort((a, b) => a - b);
+    const reach = Math.max(Math.hypot(display.x - centre.x, display.y - centre.y) * 1.25, distances[Math.floor(distances.length * 0.8)] ?? 0.08);
     const { width, height } = this.sigma.getDimensions();
-    const centre = this.sigma.viewportToFramedGraph({ x: width / 2, y: height / 2 }, { cameraState: state });
+    const visible = Math.max(0.3, (width - leftOf) / width);
+    const state = { ...centre, angle: 0, ratio: Math.min(1, Math.max(0.12, (2.2 * reach) / visible)) };
+    const middle = this.sigma.viewportToFramedGraph({ x: width / 2, y: height / 2 }, { cameraState: state });
     const shifted = this.sigma.viewportToFramedGraph({ x: width / 2 - leftOf / 2, y: height / 2 }, { cameraState: state });
-    await camera.animate({ ...state, x: state.x + centre.x - shifted.x, y: state.y + centre.y - shifted.y }, { duration: durationMs });
+    await this.sigma.getCamera().animate({ ...state, x: state.x + middle.x - shifted.x, y: state.y + middle.y - shifted.y }, { duration: durationMs });
   }
 
   async resetCamera(durationMs = 400): Promise<void> {
