@@ -1,6 +1,7 @@
 /** Every resolver class of the API, for buildSchema. */
 import { ActorResolver } from './actor-resolver.js';
 import { AnalyticsResolver } from './analytics-resolver.js';
+import { CommunityGraphResolver } from './community-graph-resolver.js';
 import { ActorConnectionResolver } from './connection-resolver.js';
 import { ExportResolver } from './export-resolver.js';
 import { HashtagResolver } from './hashtag-resolver.js';
@@ -11,6 +12,7 @@ export const RESOLVERS = [
   ActorResolver,
   ActorConnectionResolver,
   RelationshipResolver,
+  CommunityGraphResolver,
   AnalyticsResolver,
   HashtagResolver,
   IngestResolver,

@@ -1,0 +1,35 @@
+/** A hashtag's whole graph in one request: what the graph view draws. */
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { communityGraph } from '../graph/community-graph-queries.js';
+import { boundedInt, hashtag as requiredHashtag } from '../schema/arguments.js';
+import { Scope } from '../schema/enums.js';
+import { Subgraph } from '../schema/graph-types.js';
+import { hydrateActors } from './actor-presentation.js';
+import type { ApiContext } from './context.js';
+
+export const MAX_COMMUNITY_GRAPH_LIMIT = 50_000;
+
+@Resolver()
+export class CommunityGraphResolver {
+  @Query(() => Subgraph, {
+    // Priced per thousand actors: the nodes are one batched hydration, not a query each.
+    complexity: ({ args, childComplexity }) => 1 + childComplexity * Math.ceil((typeof args.limit === 'number' && args.limit > 0 ? args.limit : 20_000) / 1000),
+    description:
+      'The actors of a hashtag (COMMUNITY: its members; ALL: members and everyone they follow) and every FOLLOWS from a member to one of them.',
+  })
+  async communityGraph(
+    @Arg('hashtag') hashtag: string,
+    @Arg('scope', () => Scope, { nullable: true, defaultValue: Scope.COMMUNITY }) scope: Scope | null,
+    @Arg('limit', () => Int, { nullable: true, defaultValue: 20_000, description: `Most actors returned, 1 to ${MAX_COMMUNITY_GRAPH_LIMIT}.` }) limit: number | null,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Subgraph> {
+    const args = {
+      hashtag: requiredHashtag(hashtag),
+      scope: (scope ?? Scope.COMMUNITY) as 'COMMUNITY' | 'ALL',
+      limit: boundedInt('limit', limit ?? 20_000, 1, MAX_COMMUNITY_GRAPH_LIMIT),
+    };
+    const skeleton = await communityGraph(ctx.db, args);
+    const nodes = await hydrateActors(ctx, skeleton.dids);
+    return { nodes, edges: skeleton.edges.map(([source, target]) => ({ source, target })), truncated: skeleton.truncated };
+  }
+}
