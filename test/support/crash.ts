@@ -21,16 +21,31 @@ export async function latestRunState(db: GraphDatabase, hashtag: string): Promis
   return rows[0];
 }
 
-/** SIGKILLs the child as soon as `ready` holds for the run's persisted state. */
-export async function killWhen(db: GraphDatabase, hashtag: string, child: ReturnType<typeof spawnCli>, ready: (s: RunState) => boolean): Promise<void> {
+/**
+ * SIGKILLs the child as soon as `ready` holds for the run's persisted state. Returns false when the
+ * run finished first (allowed only with `allowFinish`), true when it was killed.
+ */
+export async function killWhen(
+  db: GraphDatabase,
+  hashtag: string,
+  child: ReturnType<typeof spawnCli>,
+  ready: (s: RunState) => boolean,
+  allowFinish = false,
+): Promise<boolean> {
   const exited = waitFor(child, 180_000);
   for (;;) {
     const state = await latestRunState(db, hashtag);
     if (state && ready(state)) break;
-    if (child.exitCode !== null) throw new Error(`the ingest ended before the kill point: ${(await exited).stderr}`);
+    if (child.exitCode !== null) {
+      const result = await exited;
+      if (allowFinish && result.code === 0) return false;
+      throw new Error(`the ingest ended before the kill point: ${result.stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
   child.kill('SIGKILL');
   const result = await exited;
+  if (allowFinish && result.code === 0) return false;
   expect(result.signal).toBe('SIGKILL');
+  return true;
 }
