@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Everything the test suite needs on a fresh Debian machine, idempotent: npm packages, PostgreSQL
-# (Bluesky's dev-env), Chromium (the graph view's browser test), and the local Neo4j, started.
-# Usage: bash scripts/setup.sh && npm test
+# Everything the test suite needs on a fresh Debian machine, idempotent: Node >= 22 (Node 24 from
+# the npm registry when the machine's is older), npm packages, PostgreSQL (Bluesky's dev-env),
+# Chromium (the graph view's browser test), and the local Neo4j, started.
+# Usage: . scripts/node.sh && bash scripts/setup.sh && npm test
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/node.sh
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -22,6 +24,8 @@ apt_install() { # packages…
 
 step "Debian packages"
 apt_install chromium curl
+
+step "Node $(node --version) at $(command -v node)"
 
 step "npm packages"
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
