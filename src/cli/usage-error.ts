@@ -9,7 +9,7 @@ export class UsageError extends Error {
 export const USAGE = `Usage: bsky-graph <command> [options]
 
 Commands:
-  ingest <hashtag> [--max-posts N] [--since ISO] [--until ISO] [--resume RUN_ID] [--json]
+  ingest <hashtag> [--max-posts N] [--since ISO] [--until ISO] [--resume RUN_ID] [--allow-shrink] [--json]
                          crawl #hashtag into Neo4j (resumable)
   serve                  GraphQL server at /graphql and the graph view at /
   export <hashtag> [--out FILE] [--format csv|gexf|graphml] [--scope all|community]

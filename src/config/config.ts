@@ -38,6 +38,14 @@ export interface Config {
     readonly concurrency: number;
     readonly maxRetries: number;
     readonly requestTimeoutMs: number;
+    /** Pages of one member's follows before the list counts as unreadable (an endless cursor). */
+    readonly maxFollowPages: number;
+  };
+  readonly ingest: {
+    /** Largest share (0..1) of a community's members or follows one run may remove without --allow-shrink. */
+    readonly maxShrink: number;
+    /** How long a run's lease on its hashtag outlives its last heartbeat (a dead run blocks that long). */
+    readonly leaseTtlMs: number;
   };
   readonly server: {
     readonly host: string;
@@ -82,6 +90,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (!/^\d+$/.test(value)) throw new ConfigError(name, `"${value}" is not a whole number`);
   const n = Number(value);
   if (n < min || n > max) throw new ConfigError(name, `${n} is outside ${min}..${max}`);
+  return n;
+}
+
+function share(env: Env, name: string, fallback: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const n = /^\d+(\.\d+)?%$/.test(value) ? Number(value.slice(0, -1)) / 100 : /^\d*\.?\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 0 && n <= 1)) throw new ConfigError(name, `"${value}" is not a share from 0 to 1 (or 0% to 100%)`);
   return n;
 }
 
@@ -143,6 +159,11 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: integer(env, 'BSKY_CONCURRENCY', 16, 1, 256),
       maxRetries: integer(env, 'BSKY_MAX_RETRIES', 6, 0, 50),
       requestTimeoutMs: integer(env, 'BSKY_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+      maxFollowPages: integer(env, 'BSKY_MAX_FOLLOW_PAGES', 2_000, 1, 1_000_000),
+    },
+    ingest: {
+      maxShrink: share(env, 'INGEST_MAX_SHRINK', 0.5),
+      leaseTtlMs: integer(env, 'INGEST_LEASE_TTL_MS', 60_000, 1_000, 3_600_000),
     },
     server: {
       host: text(env, 'HOST', '127.0.0.1')!,

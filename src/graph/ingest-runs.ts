@@ -1,7 +1,13 @@
-/** IngestRun nodes: lifecycle, counters and the checkpoint a killed run resumes from. */
+/**
+ * IngestRun nodes: lifecycle, counters and the checkpoint a killed run resumes from. Every change
+ * of who writes a hashtag (start, resume, takeover of a dead run, the end of a run) happens in the
+ * same transaction as the lease change it depends on (see ingest-lease.ts).
+ */
+import type { ManagedTransaction } from 'neo4j-driver';
 import type { GraphDatabase } from './database.js';
 import type { IngestCounters, IngestRunRecord, IngestStage, IngestStatus } from '../ingest/types.js';
 import { EMPTY_COUNTERS } from '../ingest/types.js';
+import { assertLease, grantLease, lockLease, readLease, releaseLease, type Lease } from './ingest-lease.js';
 
 export interface NewRun {
   readonly id: string;
@@ -11,6 +17,7 @@ export interface NewRun {
   readonly maxPosts: number | null;
   readonly since: string | null;
   readonly until: string | null;
+  readonly allowShrink: boolean;
 }
 
 export interface StoredRun extends IngestRunRecord {
@@ -19,19 +26,128 @@ export interface StoredRun extends IngestRunRecord {
   readonly checkpoint: string | null;
   /** Last batch committed by the run's process. */
   readonly heartbeatAt: string | null;
+  readonly allowShrink: boolean;
 }
 
 const COUNTER_KEYS = Object.keys(EMPTY_COUNTERS) as Array<keyof IngestCounters>;
 
 const CREATE = `
 CREATE (r:IngestRun {id: $id, hashtag: $hashtag, stamp: $stamp, owner: $owner, status: 'RUNNING', stage: 'SEARCH',
-  startedAt: datetime(), finishedAt: null, error: null, maxPosts: $maxPosts, since: $since, until: $until, checkpoint: null})
+  startedAt: datetime(), finishedAt: null, error: null, maxPosts: $maxPosts, since: $since, until: $until, checkpoint: null,
+  allowShrink: $allowShrink, removedMembers: 0, removedFollows: 0})
 SET r += $counters
 RETURN r`;
 
-export async function createRun(db: GraphDatabase, run: NewRun): Promise<StoredRun> {
-  const rows = await db.write<{ r: { properties: Record<string, unknown> } }>(CREATE, { ...run, counters: { ...EMPTY_COUNTERS } });
-  return toRun(rows[0]!.r.properties);
+/** A decision about the lease: granted (with the run it now covers) or refused, and why. */
+export type LeaseDecision =
+  | { readonly granted: true; readonly run: StoredRun; readonly lease: Lease }
+  | { readonly granted: false; readonly reason: 'busy'; readonly holder: string }
+  | { readonly granted: false; readonly reason: 'superseded'; readonly newer: string }
+  | { readonly granted: false; readonly reason: 'finished'; readonly status: IngestStatus }
+  | { readonly granted: false; readonly reason: 'missing' };
+
+// A holder whose lease lapsed stopped heartbeating: its process is gone (kill -9, a lost host, a
+// container restarted with the same pid). It ends FAILED, and stays resumable if it is the latest.
+const INTERRUPT = `
+MATCH (r:IngestRun {id: $id}) WHERE r.status = 'RUNNING'
+SET r.status = 'FAILED', r.error = 'interrupted: its process stopped heartbeating', r.finishedAt = datetime()`;
+
+async function takeLease(tx: ManagedTransaction, hashtag: string, holder: string, ttlMs: number): Promise<Lease | { busy: string }> {
+  const state = await lockLease(tx, hashtag);
+  if (!state.expired) return { busy: state.holder! };
+  if (state.holder && state.holder !== holder) await tx.run(INTERRUPT, { id: state.holder });
+  return grantLease(tx, hashtag, holder, ttlMs);
+}
+
+/** Creates a run holding its hashtag's lease, atomically: of N concurrent starts exactly one wins. */
+export async function createLeasedRun(db: GraphDatabase, run: NewRun, ttlMs: number): Promise<LeaseDecision> {
+  return db.writeTx(async (tx) => {
+    const lease = await takeLease(tx, run.hashtag, run.id, ttlMs);
+    if ('busy' in lease) return { granted: false, reason: 'busy', holder: lease.busy };
+    const result = await tx.run(CREATE, { ...run, counters: { ...EMPTY_COUNTERS } });
+    return { granted: true, run: toRun(result.records[0]!.get('r').properties), lease };
+  });
+}
+
+const NEWER = `
+MATCH (r:IngestRun {id: $id})
+OPTIONAL MATCH (n:IngestRun {hashtag: r.hashtag}) WHERE n.startedAt > r.startedAt
+RETURN r, n.id AS newer ORDER BY n.startedAt DESC LIMIT 1`;
+
+const REOPEN = `
+MATCH (r:IngestRun {id: $id})
+SET r.status = 'RUNNING', r.error = null, r.owner = $owner, r.finishedAt = null, r.cancelRequested = null,
+    r.allowShrink = coalesce($allowShrink, r.allowShrink)
+RETURN r`;
+
+/**
+ * Reopens a stopped run under a fresh lease. Only the newest run of a hashtag may resume: an older
+ * one's checkpoint predates the graph a newer run left, and its prune would undo that run.
+ */
+export async function reopenLeasedRun(db: GraphDatabase, id: string, owner: string, ttlMs: number, allowShrink?: boolean): Promise<LeaseDecision> {
+  return db.writeTx(async (tx) => {
+    const found = (await tx.run(NEWER, { id })).records[0];
+    if (!found) return { granted: false, reason: 'missing' };
+    const stored = toRun(found.get('r').properties);
+    const newer = found.get('newer') as string | null;
+    if (newer) return { granted: false, reason: 'superseded', newer };
+    if (stored.status === 'SUCCEEDED') return { granted: false, reason: 'finished', status: stored.status };
+    const lease = await takeLease(tx, stored.hashtag, id, ttlMs);
+    if ('busy' in lease) return { granted: false, reason: 'busy', holder: lease.busy };
+    const result = await tx.run(REOPEN, { id, owner, allowShrink: allowShrink ?? null });
+    return { granted: true, run: toRun(result.records[0]!.get('r').properties), lease };
+  });
+}
+
+export type CancelOutcome = 'cancelled' | 'requested' | 'not-running';
+
+const CANCEL_DEAD = `
+MATCH (r:IngestRun {id: $id}) WHERE r.status = 'RUNNING'
+SET r.status = 'CANCELLED', r.error = 'cancelled after its process stopped', r.finishedAt = datetime()`;
+
+const REQUEST_CANCEL = `MATCH (r:IngestRun {id: $id}) SET r.cancelRequested = true`;
+
+/**
+ * Cancels a run this process does not drive: a live holder is asked to stop (it reads the request
+ * at its next heartbeat); a run whose lease lapsed is cancelled here and its lease freed.
+ */
+export async function cancelForeignRun(db: GraphDatabase, id: string, hashtag: string): Promise<CancelOutcome> {
+  return db.writeTx(async (tx) => {
+    const state = await lockLease(tx, hashtag);
+    const run = await tx.run('MATCH (r:IngestRun {id: $id}) RETURN r.status AS status', { id });
+    if (run.records[0]?.get('status') !== 'RUNNING') return 'not-running';
+    if (state.holder === id && !state.expired) {
+      await tx.run(REQUEST_CANCEL, { id });
+      return 'requested';
+    }
+    await tx.run(CANCEL_DEAD, { id });
+    if (state.holder === id) await releaseLease(tx, { hashtag, holder: id, token: state.token });
+    return 'cancelled';
+  });
+}
+
+export interface Heartbeat {
+  readonly held: boolean;
+  readonly cancelRequested: boolean;
+}
+
+/** The holder's heartbeat: extends the lease and reads whether someone asked the run to stop. */
+export async function heartbeat(db: GraphDatabase, lease: Lease): Promise<Heartbeat> {
+  return db.writeTx(async (tx) => {
+    try {
+      await assertLease(tx, lease);
+    } catch {
+      return { held: false, cancelRequested: false };
+    }
+    const rows = await tx.run('MATCH (r:IngestRun {id: $id}) SET r.heartbeatAt = datetime() RETURN r.cancelRequested AS c', { id: lease.holder });
+    return { held: true, cancelRequested: rows.records[0]?.get('c') === true };
+  }, 30_000);
+}
+
+/** Whether the run's lease has lapsed (read without locking; decisions re-check under the lock). */
+export async function leaseExpiredFor(db: GraphDatabase, run: StoredRun): Promise<boolean> {
+  const state = await db.readTx((tx) => readLease(tx, run.hashtag));
+  return state.holder !== run.id || state.expired;
 }
 
 export async function getRun(db: GraphDatabase, id: string): Promise<StoredRun | null> {
@@ -48,14 +164,6 @@ export async function listRuns(db: GraphDatabase, first: number, hashtag?: strin
   return rows.map((row) => toRun(row.r.properties));
 }
 
-export async function runningRunFor(db: GraphDatabase, hashtag: string): Promise<StoredRun | null> {
-  const rows = await db.read<{ r: { properties: Record<string, unknown> } }>(
-    `MATCH (r:IngestRun {hashtag: $hashtag, status: 'RUNNING'}) RETURN r ORDER BY r.startedAt DESC LIMIT 1`,
-    { hashtag },
-  );
-  return rows[0] ? toRun(rows[0].r.properties) : null;
-}
-
 export interface RunPatch {
   readonly status?: IngestStatus;
   readonly stage?: IngestStage;
@@ -63,22 +171,47 @@ export interface RunPatch {
   readonly finished?: boolean;
   readonly owner?: string;
   readonly counters?: Partial<IngestCounters>;
+  /** What the run deleted when it finalised. */
+  readonly removed?: { readonly members: number; readonly follows: number };
 }
 
-export async function updateRun(db: GraphDatabase, id: string, patch: RunPatch): Promise<StoredRun> {
+const UPDATE = `
+MATCH (r:IngestRun {id: $id})
+SET r += $props, r.finishedAt = CASE WHEN $finished THEN datetime() ELSE r.finishedAt END
+RETURN r`;
+
+/** Changes the run as its lease holder: nothing is written unless `lease` is still held. */
+export async function updateRun(db: GraphDatabase, lease: Lease, patch: RunPatch): Promise<StoredRun> {
+  return db.writeTx(async (tx) => {
+    await assertLease(tx, lease);
+    return patchRun(tx, lease.holder, patch);
+  });
+}
+
+/**
+ * Records the end of a run and gives its lease back, in one transaction. A run that lost its lease
+ * (taken over after a missed heartbeat) records nothing: the taker already ended it.
+ */
+export async function finishRun(db: GraphDatabase, lease: Lease, patch: RunPatch): Promise<StoredRun | null> {
+  return db.writeTx(async (tx) => {
+    if (!(await releaseLease(tx, lease))) return null;
+    return patchRun(tx, lease.holder, { ...patch, finished: true });
+  });
+}
+
+async function patchRun(tx: ManagedTransaction, id: string, patch: RunPatch): Promise<StoredRun> {
   const props: Record<string, unknown> = { ...(patch.counters ?? {}) };
   if (patch.status) props.status = patch.status;
   if (patch.stage) props.stage = patch.stage;
   if (patch.error !== undefined) props.error = patch.error;
   if (patch.owner !== undefined) props.owner = patch.owner;
-  const rows = await db.write<{ r: { properties: Record<string, unknown> } }>(
-    `MATCH (r:IngestRun {id: $id})
-     SET r += $props, r.finishedAt = CASE WHEN $finished THEN datetime() WHEN $reopen THEN null ELSE r.finishedAt END
-     RETURN r`,
-    { id, props, finished: patch.finished === true, reopen: patch.status === 'RUNNING' },
-  );
-  if (!rows[0]) throw new Error(`IngestRun ${id} vanished`);
-  return toRun(rows[0].r.properties);
+  if (patch.removed) {
+    props.removedMembers = patch.removed.members;
+    props.removedFollows = patch.removed.follows;
+  }
+  const result = await tx.run(UPDATE, { id, props, finished: patch.finished === true });
+  if (!result.records[0]) throw new Error(`IngestRun ${id} vanished`);
+  return toRun(result.records[0].get('r').properties);
 }
 
 /** Members the run already knows, and which of their stages are still owed (resume). */
@@ -119,6 +252,9 @@ function toRun(p: Record<string, unknown>): StoredRun {
     owner: (p.owner as string | null) ?? null,
     checkpoint: (p.checkpoint as string | null) ?? null,
     heartbeatAt: iso(p.heartbeatAt),
+    allowShrink: p.allowShrink === true,
+    removedMembers: Number(p.removedMembers ?? 0),
+    removedFollows: Number(p.removedFollows ?? 0),
   };
 }
 

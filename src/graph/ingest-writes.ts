@@ -5,6 +5,7 @@
  * Because all of it commits together, a run killed at any instant resumes from a consistent state.
  */
 import type { ManagedTransaction } from 'neo4j-driver';
+import { assertLease, type Lease } from './ingest-lease.js';
 
 export interface MemberRow {
   readonly did: string;
@@ -38,6 +39,8 @@ export interface TargetRow {
 }
 
 export interface IngestBatch {
+  /** The run's lease on the hashtag: the batch writes nothing unless it is still held. */
+  readonly lease: Lease;
   readonly runId: string;
   readonly hashtag: string;
   /** Run start (ms): FOLLOWS.seenAt older than this are unfollows once a member is complete. */
@@ -51,7 +54,10 @@ export interface IngestBatch {
   readonly targets: TargetRow[];
   /** [sourceDid, targetDid] pairs. */
   readonly edges: Array<[string, string]>;
+  /** Members whose follow list ended cleanly (no cursor, no error): their unseen edges go at finalise. */
   readonly completed: string[];
+  /** Members whose follow list could not be read to the end: done for this run, their edges kept. */
+  readonly incomplete: string[];
   readonly checkpoint: string | null;
   readonly counters: Record<string, number>;
 }
@@ -111,19 +117,22 @@ MATCH (b:Actor {did: target})
 MERGE (a)-[f:FOLLOWS]->(b)
 SET f.seenAt = CASE WHEN f.seenAt > $stamp THEN f.seenAt ELSE $stamp END`;
 
+// Deletion waits for the run's finalise, where it is weighed against the whole community.
 const COMPLETED = `
 UNWIND $completed AS did
 MATCH (a:Actor {did: did})
-CALL (a) {
-  MATCH (a)-[f:FOLLOWS]->() WHERE f.seenAt < $stamp
-  DELETE f
-}
 SET a.followsFetchedAt = datetime()
 WITH a
 // Expand from the member (a few SAW edges), not from the run (one SAW per member: dense).
 MATCH (a)<-[s:SAW]-(r:IngestRun)
 WHERE r.id = $runId
-SET s.followsDone = true`;
+SET s.followsDone = true, s.followsComplete = true`;
+
+const INCOMPLETE = `
+UNWIND $incomplete AS did
+MATCH (a:Actor {did: did})<-[s:SAW]-(r:IngestRun)
+WHERE r.id = $runId
+SET s.followsDone = true, s.followsComplete = false`;
 
 const RUN = `
 MATCH (r:IngestRun {id: $runId})
@@ -131,6 +140,7 @@ SET r += $counters, r.heartbeatAt = datetime(),
     r.checkpoint = CASE WHEN $checkpoint IS NULL THEN r.checkpoint ELSE $checkpoint END`;
 
 export async function writeIngestBatch(tx: ManagedTransaction, b: IngestBatch): Promise<void> {
+  await assertLease(tx, b.lease);
   const base = { runId: b.runId, hashtag: b.hashtag, stamp: b.stamp };
   if (b.members.length) await tx.run(MEMBERS, { ...base, members: b.members });
   if (b.newMembers.length) await tx.run(SAW, { ...base, newMembers: b.newMembers });
@@ -138,6 +148,7 @@ export async function writeIngestBatch(tx: ManagedTransaction, b: IngestBatch): 
   if (b.targets.length) await tx.run(TARGETS, { targets: b.targets });
   if (b.edges.length) await tx.run(EDGES, { ...base, groups: groupBySource(b.edges) });
   if (b.completed.length) await tx.run(COMPLETED, { ...base, completed: b.completed });
+  if (b.incomplete.length) await tx.run(INCOMPLETE, { ...base, incomplete: b.incomplete });
   await tx.run(RUN, { runId: b.runId, counters: b.counters, checkpoint: b.checkpoint });
 }
 
@@ -151,6 +162,64 @@ function groupBySource(edges: Array<[string, string]>): Array<{ source: string; 
   }
   return [...groups].map(([source, targets]) => ({ source, targets }));
 }
+
+/** What a finalise would delete, measured before anything is deleted. */
+export interface PrunePlan {
+  readonly membersBefore: number;
+  readonly membersRemoved: number;
+  readonly followsBefore: number;
+  /** Unseen edges of members whose follow lists this run read completely (unfollows). */
+  readonly followsStale: number;
+  /** Edges of leavers that are members of no hashtag any more (their lists would never refresh). */
+  readonly followsOfLeavers: number;
+}
+
+export class ShrinkRefusedError extends Error {
+  readonly code = 'SHRINK_REFUSED';
+  constructor(readonly plan: PrunePlan, readonly maxShare: number) {
+    const pct = (n: number, d: number) => `${d === 0 ? 0 : Math.round((1000 * n) / d) / 10}%`;
+    const follows = plan.followsStale + plan.followsOfLeavers;
+    super(
+      `refusing to prune: this run would remove ${plan.membersRemoved} of ${plan.membersBefore} members (${pct(plan.membersRemoved, plan.membersBefore)}) ` +
+        `and ${follows} of ${plan.followsBefore} follows (${pct(follows, plan.followsBefore)}), more than the allowed ${Math.round(maxShare * 100)}%; ` +
+        'nothing was deleted. If the community really shrank, run again with --allow-shrink (GraphQL: allowShrink: true)',
+    );
+    this.name = 'ShrinkRefusedError';
+  }
+}
+
+const PLAN = `
+OPTIONAL MATCH (h:Hashtag {name: $hashtag})
+CALL (h) {
+  OPTIONAL MATCH (m:Actor)-[p:POSTED_WITH]->(h)
+  RETURN count(m) AS membersBefore,
+         count(CASE WHEN $pruneMembers AND p.runId <> $runId THEN 1 END) AS membersRemoved,
+         collect(CASE WHEN $pruneMembers AND p.runId <> $runId THEN m END) AS leavers
+}
+CALL (h) {
+  OPTIONAL MATCH (m:Actor)-[:POSTED_WITH]->(h)
+  OPTIONAL MATCH (m)-[f:FOLLOWS]->()
+  RETURN count(f) AS followsBefore
+}
+CALL () {
+  MATCH (r:IngestRun {id: $runId})-[s:SAW {followsComplete: true}]->(a:Actor)-[f:FOLLOWS]->()
+  WHERE f.seenAt < $stamp
+  RETURN count(f) AS followsStale
+}
+CALL (leavers) {
+  UNWIND leavers AS a
+  WITH a WHERE NOT EXISTS { (a)-[p:POSTED_WITH]->(o:Hashtag) WHERE o.name <> $hashtag }
+  OPTIONAL MATCH (a)-[f:FOLLOWS]->()
+  RETURN count(f) AS followsOfLeavers
+}
+RETURN membersBefore, membersRemoved, followsBefore, followsStale, followsOfLeavers`;
+
+const DELETE_STALE = `
+MATCH (r:IngestRun {id: $runId})-[s:SAW {followsComplete: true}]->(a:Actor)
+CALL (a) {
+  MATCH (a)-[f:FOLLOWS]->() WHERE f.seenAt < $stamp
+  DELETE f
+}`;
 
 /** After a complete, unbounded search: members who no longer post the tag leave the community. */
 // An actor who is no longer a member of any hashtag is only a follow target now: its own follow
@@ -184,21 +253,53 @@ CALL (members, targets) {
 }
 RETURN size(members) AS members, follows, actors`;
 
-export async function finaliseHashtag(
-  tx: ManagedTransaction,
-  args: { runId: string; hashtag: string; pruneMembers: boolean },
-): Promise<{ members: number; follows: number; actors: number; removedMembers: number }> {
-  let removedMembers = 0;
-  if (args.pruneMembers) {
-    const pruned = await tx.run(PRUNE_MEMBERS, args);
-    removedMembers = Number(pruned.records[0]?.get('removed') ?? 0);
-  }
-  const counts = await tx.run(COUNTS, args);
-  const row = counts.records[0];
+export interface FinaliseArgs {
+  readonly lease: Lease;
+  readonly runId: string;
+  readonly hashtag: string;
+  readonly stamp: number;
+  /** The search ran unbounded to its end and found posts: evidence enough to drop non-members. */
+  readonly pruneMembers: boolean;
+  /** Largest share of members or follows a prune may remove (0..1) unless `allowShrink`. */
+  readonly maxShrink: number;
+  readonly allowShrink: boolean;
+}
+
+export interface FinaliseResult {
+  readonly members: number;
+  readonly follows: number;
+  readonly actors: number;
+  readonly removedMembers: number;
+  readonly removedFollows: number;
+}
+
+/**
+ * The run's deletions, all or nothing, after it proved its lease: unfollows of completely read
+ * members, then members who no longer post the tag. Measured first; a prune larger than the
+ * allowed share throws ShrinkRefusedError before anything is deleted.
+ */
+export async function finaliseHashtag(tx: ManagedTransaction, args: FinaliseArgs): Promise<FinaliseResult> {
+  await assertLease(tx, args.lease);
+  const params = { runId: args.runId, hashtag: args.hashtag, stamp: args.stamp, pruneMembers: args.pruneMembers };
+  const row = (await tx.run(PLAN, params)).records[0]!;
+  const plan: PrunePlan = {
+    membersBefore: Number(row.get('membersBefore')),
+    membersRemoved: Number(row.get('membersRemoved')),
+    followsBefore: Number(row.get('followsBefore')),
+    followsStale: Number(row.get('followsStale')),
+    followsOfLeavers: Number(row.get('followsOfLeavers')),
+  };
+  const followsRemoved = plan.followsStale + plan.followsOfLeavers;
+  const tooMany = plan.membersRemoved > args.maxShrink * plan.membersBefore || followsRemoved > args.maxShrink * plan.followsBefore;
+  if (tooMany && !args.allowShrink) throw new ShrinkRefusedError(plan, args.maxShrink);
+  if (plan.followsStale > 0) await tx.run(DELETE_STALE, params);
+  if (args.pruneMembers && plan.membersRemoved > 0) await tx.run(PRUNE_MEMBERS, params);
+  const counts = (await tx.run(COUNTS, params)).records[0];
   return {
-    members: Number(row?.get('members') ?? 0),
-    follows: Number(row?.get('follows') ?? 0),
-    actors: Number(row?.get('actors') ?? 0),
-    removedMembers,
+    members: Number(counts?.get('members') ?? 0),
+    follows: Number(counts?.get('follows') ?? 0),
+    actors: Number(counts?.get('actors') ?? 0),
+    removedMembers: plan.membersRemoved,
+    removedFollows: followsRemoved,
   };
 }

@@ -11,6 +11,7 @@ export const MIGRATIONS: readonly string[] = [
   'CREATE INDEX actor_followers IF NOT EXISTS FOR (a:Actor) ON (a.followersCount)',
   'CREATE CONSTRAINT hashtag_name IF NOT EXISTS FOR (h:Hashtag) REQUIRE h.name IS UNIQUE',
   'CREATE CONSTRAINT ingest_run_id IF NOT EXISTS FOR (r:IngestRun) REQUIRE r.id IS UNIQUE',
+  'CREATE CONSTRAINT ingest_lease_hashtag IF NOT EXISTS FOR (l:IngestLease) REQUIRE l.hashtag IS UNIQUE',
   'CREATE INDEX ingest_run_hashtag IF NOT EXISTS FOR (r:IngestRun) ON (r.hashtag)',
   'CREATE CONSTRAINT export_id IF NOT EXISTS FOR (e:Export) REQUIRE e.id IS UNIQUE',
 ];

@@ -4,9 +4,11 @@
  * buffer holds, `addFollowsPage` blocks: back-pressure instead of memory growing with the graph.
  */
 import type { GraphDatabase } from '../graph/database.js';
+import type { Lease } from '../graph/ingest-lease.js';
 import { writeIngestBatch, type IngestBatch, type MemberRow, type ProfileRow, type TargetRow } from '../graph/ingest-writes.js';
 
 export interface BatchWriterOptions {
+  readonly lease: Lease;
   readonly runId: string;
   readonly hashtag: string;
   readonly stamp: number;
@@ -21,13 +23,13 @@ export interface BatchWriterOptions {
   readonly onCommitted?: (committed: { edges: number; completed: number; targets: number }) => void;
 }
 
-type Pending = Omit<IngestBatch, 'runId' | 'hashtag' | 'stamp' | 'counters' | 'targets' | 'checkpoint'> & {
+type Pending = Omit<IngestBatch, 'lease' | 'runId' | 'hashtag' | 'stamp' | 'counters' | 'targets' | 'checkpoint'> & {
   targets: Map<string, TargetRow>;
   checkpoint: string | null;
 };
 
 function emptyBatch(): Pending {
-  return { members: [], newMembers: [], profiles: [], profilesMissing: [], targets: new Map(), edges: [], completed: [], checkpoint: null };
+  return { members: [], newMembers: [], profiles: [], profilesMissing: [], targets: new Map(), edges: [], completed: [], incomplete: [], checkpoint: null };
 }
 
 export class BatchWriter {
@@ -78,9 +80,17 @@ export class BatchWriter {
     this.touched(targets.length);
   }
 
+  /** The member's follow list was read to its end: edges not seen in this run are unfollows. */
   completeMember(did: string): void {
     this.check();
     this.pending.completed.push(did);
+    this.touched(1);
+  }
+
+  /** The member's follow list could not be read to its end: done for this run, nothing of it deleted. */
+  incompleteMember(did: string): void {
+    this.check();
+    this.pending.incomplete.push(did);
     this.touched(1);
   }
 
@@ -123,6 +133,7 @@ export class BatchWriter {
     const full: IngestBatch = {
       ...batch,
       targets: [...batch.targets.values()],
+      lease: this.options.lease,
       runId: this.options.runId,
       hashtag: this.options.hashtag,
       stamp: this.options.stamp,
@@ -131,10 +142,11 @@ export class BatchWriter {
     this.writing = this.db
       .writeTx((tx) => writeIngestBatch(tx, full), 300_000)
       .then(() => {
-        this.options.onCommitted?.({ edges: full.edges.length, completed: full.completed.length, targets: full.targets.length });
+        this.options.onCommitted?.({ edges: full.edges.length, completed: full.completed.length + full.incomplete.length, targets: full.targets.length });
       })
       .catch((err: Error) => {
-        this.failure = new Error(`writing to Neo4j failed: ${err.message}`);
+        // A lost lease is not a Neo4j failure: say so, and keep its code for the run's end.
+        this.failure = (err as { code?: string }).code === 'LEASE_LOST' ? err : new Error(`writing to Neo4j failed: ${err.message}`);
       })
       .finally(() => {
         this.writing = null;

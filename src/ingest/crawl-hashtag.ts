@@ -7,6 +7,7 @@ import type { AppBskyActorDefs, AppBskyFeedDefs } from '@atproto/api';
 import PQueue from 'p-queue';
 import type { GraphDatabase } from '../graph/database.js';
 import { bumpGraphVersion } from '../graph/graph-version.js';
+import type { Lease } from '../graph/ingest-lease.js';
 import { finaliseHashtag, type MemberRow, type ProfileRow, type TargetRow } from '../graph/ingest-writes.js';
 import { runMemberProgress, updateRun, type StoredRun } from '../graph/ingest-runs.js';
 import type { Logger } from '../logging/logger.js';
@@ -21,7 +22,13 @@ export interface CrawlDeps {
   readonly db: GraphDatabase;
   readonly client: BlueskyClient;
   readonly run: StoredRun;
+  /** The run's lease: every write proves it. */
+  readonly lease: Lease;
   readonly logger: Logger;
+  /** Pages of one member's follows before the list counts as unreadable (endless cursors). */
+  readonly maxFollowPages: number;
+  /** Largest share of the community a prune may remove unless the run allows shrinking. */
+  readonly maxShrink: number;
   /** Member follow-crawls in flight; the transport's own concurrency bounds the requests. */
   readonly memberConcurrency: number;
   readonly signal: AbortSignal;
@@ -36,10 +43,13 @@ interface Checkpoint {
 export interface CrawlResult {
   readonly counters: IngestCounters;
   readonly removedMembers: number;
+  readonly removedFollows: number;
+  /** Members whose follow lists could not be read to the end (their edges were kept). */
+  readonly incompleteMembers: number;
 }
 
 export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
-  const { db, client, run, logger } = deps;
+  const { db, client, run, lease, logger } = deps;
   const checkpoint: Checkpoint = run.checkpoint
     ? (JSON.parse(run.checkpoint) as Checkpoint)
     : { search: initialSearchState({ hashtag: run.hashtag, until: run.until }) };
@@ -60,6 +70,7 @@ export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
     runId: run.id,
     hashtag: run.hashtag,
     stamp: run.stamp,
+    lease,
     batchEdges: deps.batchEdges,
     counters: () => ({ ...countersNow() }),
     onCommitted: ({ edges, completed }) => {
@@ -81,22 +92,41 @@ export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
   const members = new PQueue({ concurrency: deps.memberConcurrency });
   const guarded = (work: () => Promise<void>) => () => (stopped() ? Promise.resolve() : work().catch(fail));
 
+  // Only a list that ended without a cursor and without an error is evidence for deleting the
+  // member's unseen edges; anything else (gone account, endless or repeating cursor) keeps them.
+  let incompleteMembers = 0;
   const crawlFollows = async (did: string) => {
     let cursor: string | undefined;
-    for (;;) {
+    const cursorsSeen = new Set<string>();
+    let why: string | null = null;
+    for (let pages = 0; ; pages++) {
+      if (pages >= deps.maxFollowPages) {
+        why = `more than ${deps.maxFollowPages} pages`;
+        break;
+      }
       let page;
       try {
         page = await client.getFollows(did, cursor);
       } catch (err) {
         if (!isGoneAccount(err)) throw err;
-        logger.warn('follows unavailable (account gone or blocked); recorded with no follows', { did, error: (err as Error).message });
+        why = pages === 0 ? 'account gone or blocked' : 'account gone or blocked mid-list';
         break;
       }
       await writer.addFollowsPage(did, page.follows.map(toTarget));
+      if (stopped()) return;
+      if (!page.cursor) break;
+      if (cursorsSeen.has(page.cursor)) {
+        why = 'the service repeated a cursor';
+        break;
+      }
+      cursorsSeen.add(page.cursor);
       cursor = page.cursor;
-      if (!cursor || page.follows.length === 0 || stopped()) break;
     }
-    if (!stopped()) writer.completeMember(did);
+    if (stopped()) return;
+    if (why === null) return writer.completeMember(did);
+    incompleteMembers++;
+    logger.warn('follows not read to the end; the member keeps its stored follows', { did, reason: why });
+    writer.incompleteMember(did);
   };
 
   let profileBuffer: string[] = [];
@@ -128,7 +158,7 @@ export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
 
   try {
     if (!checkpoint.search.done) {
-      await updateRun(db, run.id, { stage: 'SEARCH' });
+      await updateRun(db, lease, { stage: 'SEARCH' });
       for await (const page of searchHashtag(client, { hashtag: run.hashtag, maxPosts: run.maxPosts, since: run.since, until: run.until }, checkpoint.search)) {
         if (stopped()) break;
         counters.searchPages = page.state.pages;
@@ -147,7 +177,7 @@ export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
       if (!stopped()) logger.info('search done', { pages: checkpoint.search.pages, posts: checkpoint.search.matched, members: known.size });
     }
     stage = 'FOLLOWS';
-    if (!stopped()) await updateRun(db, run.id, { stage });
+    if (!stopped()) await updateRun(db, lease, { stage });
     flushProfiles(true);
     await members.onIdle();
     if (firstError) throw firstError;
@@ -155,20 +185,31 @@ export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
     await writer.drain();
 
     stage = 'FINALISE';
-    await updateRun(db, run.id, { stage, counters: countersNow() });
-    const complete = !run.maxPosts && !run.since && !run.until;
+    await updateRun(db, lease, { stage, counters: countersNow() });
+    // Memberships are pruned only on an unbounded search that ran to its end and found posts:
+    // an empty result is no evidence that everyone left (a search outage looks the same).
+    const searchComplete = !run.maxPosts && !run.since && !run.until && checkpoint.search.done && checkpoint.search.matched > 0;
     const totals = await db.writeTx(async (tx) => {
-      const result = await finaliseHashtag(tx, { runId: run.id, hashtag: run.hashtag, pruneMembers: complete });
+      const result = await finaliseHashtag(tx, {
+        lease,
+        runId: run.id,
+        hashtag: run.hashtag,
+        stamp: run.stamp,
+        pruneMembers: searchComplete,
+        maxShrink: deps.maxShrink,
+        allowShrink: run.allowShrink,
+      });
       await bumpGraphVersion(tx);
       return result;
     }, 300_000);
+    // From here every counter is what Neo4j holds, so the bar, the summary and the run agree.
     counters.members = totals.members;
     counters.membersDone = totals.members;
     counters.follows = totals.follows;
     counters.actors = totals.actors;
     stage = 'DONE';
     report();
-    return { counters: countersNow(), removedMembers: totals.removedMembers };
+    return { counters: countersNow(), removedMembers: totals.removedMembers, removedFollows: totals.removedFollows, incompleteMembers };
   } catch (err) {
     fail(err as Error);
     members.clear();

@@ -1,14 +1,28 @@
 /**
  * Runs ingests in the background for the server and in the foreground for the CLI. Owns the run
- * lifecycle (RUNNING → SUCCEEDED | FAILED | CANCELLED), one run per hashtag, cancellation, and
- * resumption of runs whose process died (kill -9 leaves them RUNNING with a dead owner).
+ * lifecycle (RUNNING → SUCCEEDED | FAILED | CANCELLED), cancellation and resumption. One writer
+ * per hashtag is Neo4j's decision, not this process's: a run exists only while it holds the
+ * hashtag's lease (graph/ingest-lease.ts), renewed by a heartbeat; a run whose process died stops
+ * heartbeating, and the next start or resume takes its lease over.
  */
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Config } from '../config/config.js';
 import type { GraphDatabase } from '../graph/database.js';
-import { createRun, getRun, listRuns, runningRunFor, updateRun, type StoredRun } from '../graph/ingest-runs.js';
+import { LeaseLostError, renewIntervalMs, type Lease } from '../graph/ingest-lease.js';
+import {
+  cancelForeignRun,
+  createLeasedRun,
+  finishRun,
+  getRun,
+  heartbeat,
+  listRuns,
+  reopenLeasedRun,
+  type LeaseDecision,
+  type RunPatch,
+  type StoredRun,
+} from '../graph/ingest-runs.js';
 import { scrub, type Logger } from '../logging/logger.js';
 import { BlueskyClient } from './bsky-client.js';
 import { crawlHashtag } from './crawl-hashtag.js';
@@ -34,14 +48,21 @@ export interface IngestServiceOptions {
   readonly batchEdges?: number;
 }
 
+export interface ResumeOptions {
+  /** Lets the resumed run prune more than the configured share (e.g. after a refused prune). */
+  readonly allowShrink?: boolean;
+  /** If the run still holds its own lease (killed a moment ago), wait up to a TTL for it to lapse. */
+  readonly waitForLapse?: boolean;
+}
+
 interface ActiveRun {
   readonly hashtag: string;
   readonly controller: AbortController;
   readonly done: Promise<IngestRunRecord>;
 }
 
+/** For people reading the run: where it runs. Liveness comes from the lease, never from this. */
 const OWNER = `${hostname()}:${process.pid}`;
-const STALE_HEARTBEAT_MS = 10 * 60_000;
 
 export class IngestService implements IngestController {
   private readonly active = new Map<string, ActiveRun>();
@@ -58,20 +79,20 @@ export class IngestService implements IngestController {
   }
 
   async start(input: IngestInput): Promise<IngestRunRecord> {
-    const run = await this.createRun(input);
-    this.launch(run);
+    const { run, lease } = await this.createRun(input);
+    this.launch(run, lease);
     return publicRecord(run);
   }
 
   /** CLI: start (or resume) and wait for the end; the record says how it ended. */
   async run(input: IngestInput): Promise<IngestRunRecord> {
-    const run = await this.createRun(input);
-    return this.launch(run).done;
+    const { run, lease } = await this.createRun(input);
+    return this.launch(run, lease).done;
   }
 
-  async resumeAndWait(id: string): Promise<IngestRunRecord> {
-    await this.resume(id);
-    return this.active.get(id)!.done;
+  async resumeAndWait(id: string, options: ResumeOptions = {}): Promise<IngestRunRecord> {
+    await this.resume(id, options);
+    return this.active.get(id)?.done ?? this.mustGet(id).then(publicRecord);
   }
 
   async cancel(id: string): Promise<IngestRunRecord> {
@@ -82,19 +103,38 @@ export class IngestService implements IngestController {
     }
     const run = await this.mustGet(id);
     if (run.status !== 'RUNNING') throw new IngestStateError(`run ${id} is ${run.status}, not running`);
-    if (!isStale(run)) throw new IngestStateError(`run ${id} is running in another process (${run.owner}); cancel it there`);
-    return publicRecord(await updateRun(this.options.db, id, { status: 'CANCELLED', error: 'cancelled after its process stopped', finished: true }));
+    // Another process drives it (or drove it, and died): Neo4j decides which, under the lease.
+    const outcome = await cancelForeignRun(this.options.db, id, run.hashtag);
+    if (outcome === 'requested') {
+      // The holder reads the request at its next heartbeat.
+      const deadline = Date.now() + renewIntervalMs({ ttlMs: this.options.config.ingest.leaseTtlMs }) + 10_000;
+      while (Date.now() < deadline) {
+        const now = await this.mustGet(id);
+        if (now.status !== 'RUNNING') return publicRecord(now);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+    return publicRecord(await this.mustGet(id));
   }
 
-  async resume(id: string): Promise<IngestRunRecord> {
+  /** Resumes a stopped run: only the newest of its hashtag, and only once at a time. */
+  async resume(id: string, options: ResumeOptions = {}): Promise<IngestRunRecord> {
     if (this.active.has(id)) throw new IngestStateError(`run ${id} is already running`);
-    const run = await this.mustGet(id);
-    if (run.status === 'SUCCEEDED') throw new IngestStateError(`run ${id} already succeeded; start a new ingest to refresh #${run.hashtag}`);
-    if (run.status === 'RUNNING' && !isStale(run)) throw new IngestStateError(`run ${id} is still running in process ${run.owner}`);
-    await this.assertHashtagFree(run.hashtag, id);
-    const reopened = await updateRun(this.options.db, id, { status: 'RUNNING', error: null, owner: OWNER });
-    this.launch(reopened);
-    return publicRecord(reopened);
+    const ttlMs = this.options.config.ingest.leaseTtlMs;
+    const reopen = () => reopenLeasedRun(this.options.db, id, OWNER, ttlMs, options.allowShrink);
+    let decision = await reopen();
+    if (options.waitForLapse && !decision.granted && decision.reason === 'busy' && decision.holder === id) {
+      // The run still holds its own lease: alive elsewhere, or killed less than a TTL ago.
+      this.options.logger.warn(`run ${id} still holds the lease on its hashtag; waiting up to ${Math.ceil(ttlMs / 1000)} s for it to lapse`);
+      const deadline = Date.now() + ttlMs + 2_000;
+      while (!decision.granted && decision.reason === 'busy' && decision.holder === id && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        decision = await reopen();
+      }
+    }
+    const { run, lease } = this.granted(decision, id);
+    this.launch(run, lease);
+    return publicRecord(run);
   }
 
   async get(id: string): Promise<IngestRunRecord | null> {
@@ -116,38 +156,65 @@ export class IngestService implements IngestController {
     await this.drain();
   }
 
-  private async createRun(input: IngestInput): Promise<StoredRun> {
+  private async createRun(input: IngestInput): Promise<{ run: StoredRun; lease: Lease }> {
     const hashtag = normaliseHashtag(input.hashtag);
     validateWindow(input);
-    await this.assertHashtagFree(hashtag);
-    return createRun(this.options.db, {
-      id: randomUUID(),
+    const id = randomUUID();
+    const decision = await createLeasedRun(this.options.db, {
+      id,
       hashtag,
       stamp: Date.now(),
       owner: OWNER,
       maxPosts: input.maxPosts ?? null,
       since: input.since ?? null,
       until: input.until ?? null,
-    });
+      allowShrink: input.allowShrink === true,
+    }, this.options.config.ingest.leaseTtlMs);
+    return this.granted(decision, id, hashtag);
   }
 
-  private async assertHashtagFree(hashtag: string, except?: string): Promise<void> {
-    for (const [id, a] of this.active) {
-      if (a.hashtag === hashtag && id !== except) throw new IngestConflictError(hashtag, id);
+  private granted(decision: LeaseDecision, id: string, hashtag?: string): { run: StoredRun; lease: Lease } {
+    if (decision.granted) return decision;
+    switch (decision.reason) {
+      case 'busy':
+        if (decision.holder === id) {
+          throw new IngestStateError(`run ${id} still holds its lease: it is running, or its process stopped less than INGEST_LEASE_TTL_MS ago (retry then)`);
+        }
+        throw new IngestConflictError(hashtag ?? '', decision.holder);
+      case 'superseded':
+        throw new IngestStateError(`run ${id} is not the newest run of its hashtag (run ${decision.newer} came after it); start a new ingest instead`);
+      case 'finished':
+        throw new IngestStateError(`run ${id} already succeeded; start a new ingest to refresh it`);
+      case 'missing':
+        throw new IngestNotFoundError(id);
     }
-    const running = await runningRunFor(this.options.db, hashtag);
-    if (!running || running.id === except) return;
-    if (!isStale(running)) throw new IngestConflictError(hashtag, running.id);
-    // Its process died: leave it resumable rather than blocking the hashtag forever.
-    await updateRun(this.options.db, running.id, { status: 'FAILED', error: 'interrupted: its process stopped', finished: true });
   }
 
-  private launch(run: StoredRun): ActiveRun {
+  private launch(run: StoredRun, lease: Lease): ActiveRun {
     const controller = new AbortController();
     // Every request in flight (up to the concurrency) listens for cancellation.
     setMaxListeners(0, controller.signal);
     const { config, db, logger } = this.options;
     const log = logger.child(`ingest:${run.hashtag}`);
+    let lostLease: LeaseLostError | null = null;
+    const beat = setInterval(() => {
+      heartbeat(db, lease)
+        .then((state) => {
+          if (!state.held) {
+            lostLease = new LeaseLostError(lease);
+            controller.abort();
+          } else if (state.cancelRequested) {
+            controller.abort();
+          }
+        })
+        .catch((err: Error) => log.warn('heartbeat failed; retrying at the next beat', { runId: run.id, error: err.message }));
+    }, renewIntervalMs(lease));
+    beat.unref();
+    const finish = async (patch: RunPatch): Promise<IngestRunRecord> => {
+      const ended = await finishRun(db, lease, patch);
+      // Null: the lease was taken over, and the taker has already ended this run.
+      return publicRecord(ended ?? (await this.mustGet(run.id)));
+    };
     const done = (async (): Promise<IngestRunRecord> => {
       try {
         const client = new BlueskyClient({ bsky: config.bsky, signal: controller.signal });
@@ -156,6 +223,9 @@ export class IngestService implements IngestController {
           db,
           client,
           run,
+          lease,
+          maxFollowPages: config.bsky.maxFollowPages,
+          maxShrink: config.ingest.maxShrink,
           logger: log,
           signal: controller.signal,
           memberConcurrency: config.bsky.concurrency * 2,
@@ -164,20 +234,23 @@ export class IngestService implements IngestController {
             for (const listener of this.listeners) listener(run, counters, stage);
           },
         });
-        log.info('ingest succeeded', { runId: run.id, ...result.counters, removedMembers: result.removedMembers });
-        return publicRecord(await updateRun(db, run.id, { status: 'SUCCEEDED', stage: 'DONE', counters: result.counters, finished: true }));
+        const { removedMembers, removedFollows, incompleteMembers } = result;
+        log.info('ingest succeeded', { runId: run.id, ...result.counters, removedMembers, removedFollows, incompleteMembers });
+        return await finish({ status: 'SUCCEEDED', stage: 'DONE', counters: result.counters, removed: { members: removedMembers, follows: removedFollows } });
       } catch (err) {
-        const cancelled = controller.signal.aborted;
-        const message = scrub((err as Error).message ?? String(err));
+        const lost = lostLease ?? ((err as { code?: string }).code === 'LEASE_LOST' ? (err as Error) : null);
+        const cancelled = controller.signal.aborted && !lost;
+        const message = scrub((lost ?? (err as Error)).message ?? String(err));
         if (cancelled) log.warn('ingest cancelled', { runId: run.id });
         else log.error('ingest failed', { runId: run.id, error: message });
         try {
-          return publicRecord(await updateRun(db, run.id, { status: cancelled ? 'CANCELLED' : 'FAILED', error: cancelled ? 'cancelled' : message, finished: true }));
+          return await finish({ status: cancelled ? 'CANCELLED' : 'FAILED', error: cancelled ? 'cancelled' : message });
         } catch (writeErr) {
           log.error('could not record the end of the run', { runId: run.id, error: (writeErr as Error).message });
           return { ...publicRecord(run), status: cancelled ? 'CANCELLED' : 'FAILED', error: message };
         }
       } finally {
+        clearInterval(beat);
         this.active.delete(run.id);
       }
     })();
@@ -207,23 +280,7 @@ function validateWindow(input: IngestInput): void {
   }
 }
 
-/** A RUNNING run whose process is gone: same host and a dead pid, or no heartbeat for long. */
-function isStale(run: StoredRun): boolean {
-  if (!run.owner) return true;
-  const [host, pid] = run.owner.split(':');
-  if (host === hostname() && pid) {
-    if (Number(pid) === process.pid) return false;
-    try {
-      process.kill(Number(pid), 0);
-      return false;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'ESRCH';
-    }
-  }
-  return Date.now() - Date.parse(run.heartbeatAt ?? run.startedAt) > STALE_HEARTBEAT_MS;
-}
-
 function publicRecord(run: StoredRun | IngestRunRecord): IngestRunRecord {
-  const { id, hashtag, status, stage, startedAt, finishedAt, error, maxPosts, since, until, counters } = run;
-  return { id, hashtag, status, stage, startedAt, finishedAt, error, maxPosts, since, until, counters };
+  const { id, hashtag, status, stage, startedAt, finishedAt, error, maxPosts, since, until, counters, removedMembers, removedFollows } = run;
+  return { id, hashtag, status, stage, startedAt, finishedAt, error, maxPosts, since, until, counters, removedMembers, removedFollows };
 }

@@ -9,6 +9,8 @@ export interface IngestInput {
   readonly maxPosts?: number;
   readonly since?: string;
   readonly until?: string;
+  /** Lets this run prune more than the configured share of the community (INGEST_MAX_SHRINK). */
+  readonly allowShrink?: boolean;
 }
 
 export interface IngestCounters {
@@ -36,6 +38,9 @@ export interface IngestRunRecord {
   readonly since: string | null;
   readonly until: string | null;
   readonly counters: IngestCounters;
+  /** What the run deleted when it finalised: members who left, and follows (unfollows, leavers' lists). */
+  readonly removedMembers: number;
+  readonly removedFollows: number;
 }
 
 /** What the GraphQL layer uses to drive ingests; implemented by `IngestService`. */
@@ -43,7 +48,7 @@ export interface IngestController {
   /** Starts a run in the background and returns it at once. Throws IngestConflictError if the hashtag is busy. */
   start(input: IngestInput): Promise<IngestRunRecord>;
   cancel(id: string): Promise<IngestRunRecord>;
-  resume(id: string): Promise<IngestRunRecord>;
+  resume(id: string, options?: { readonly allowShrink?: boolean }): Promise<IngestRunRecord>;
   get(id: string): Promise<IngestRunRecord | null>;
   list(first: number): Promise<IngestRunRecord[]>;
   /** Waits for every background run to settle (server shutdown, tests). */

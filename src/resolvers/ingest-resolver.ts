@@ -33,6 +33,7 @@ export class IngestResolver {
       ...(input.maxPosts != null ? { maxPosts: input.maxPosts } : {}),
       ...(input.since != null ? { since: input.since } : {}),
       ...(input.until != null ? { until: input.until } : {}),
+      ...(input.allowShrink != null ? { allowShrink: input.allowShrink } : {}),
     });
     return presentRun(run);
   }
@@ -42,9 +43,15 @@ export class IngestResolver {
     return presentRun(await ctx.services.ingest.cancel(opaqueId(id)));
   }
 
-  @Mutation(() => IngestRun, { description: 'Continues a cancelled or failed run from its checkpoint.' })
-  async resumeIngest(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<IngestRun> {
-    return presentRun(await ctx.services.ingest.resume(opaqueId(id)));
+  @Mutation(() => IngestRun, {
+    description: 'Continues a cancelled or failed run from its checkpoint. Only the newest run of a hashtag can resume, and only while no other run holds the hashtag.',
+  })
+  async resumeIngest(
+    @Arg('id', () => ID) id: string,
+    @Arg('allowShrink', () => Boolean, { nullable: true, description: 'As IngestInput.allowShrink, for a run whose prune was refused.' }) allowShrink: boolean | null,
+    @Ctx() ctx: ApiContext,
+  ): Promise<IngestRun> {
+    return presentRun(await ctx.services.ingest.resume(opaqueId(id), allowShrink != null ? { allowShrink } : {}));
   }
 }
 
@@ -72,5 +79,7 @@ export function presentRun(run: IngestRunRecord): IngestRun {
     actors: c.actors,
     follows: c.follows,
     progress: c.members > 0 ? Math.min(1, c.membersDone / c.members) : null,
+    removedMembers: run.removedMembers,
+    removedFollows: run.removedFollows,
   };
 }

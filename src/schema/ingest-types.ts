@@ -66,6 +66,12 @@ export class IngestRun {
 
   @Field(() => Float, { nullable: true, description: 'membersDone / members, 0..1; null before members are known.' })
   progress!: number | null;
+
+  @Field(() => Int, { description: 'Members this run removed at its end (they no longer post the tag).' })
+  removedMembers!: number;
+
+  @Field(() => Int, { description: 'Follows this run removed at its end: unfollows of completely read members, and the lists of members who left every hashtag.' })
+  removedFollows!: number;
 }
 
 @InputType()
@@ -81,4 +87,10 @@ export class IngestInput {
 
   @Field(() => String, { nullable: true, description: 'Only posts before this ISO 8601 time.' })
   until?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Allow this run to remove more than INGEST_MAX_SHRINK (default 50%) of the community\'s members or follows; otherwise such a run fails before deleting anything.',
+  })
+  allowShrink?: boolean | null;
 }

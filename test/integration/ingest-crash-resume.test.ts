@@ -36,7 +36,9 @@ function cliEnv(): Record<string, string | undefined> {
     BSKY_APP_PASSWORD: devnet.credentials.password,
     BSKY_RATE_LIMIT: '150/1',
     BSKY_CONCURRENCY: '4',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
+    // A killed run's lease lapses after this; `--resume` waits for it (the default is a minute).
+    INGEST_LEASE_TTL_MS: '2000',
   };
 }
 

@@ -18,6 +18,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
       until: { type: 'string' },
       resume: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'allow-shrink': { type: 'boolean', default: false },
     },
     1,
   );
@@ -41,18 +42,19 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     if (resumeId) {
       const existing = await service.get(resumeId);
       if (existing && hashtag && existing.hashtag !== hashtag) throw new UsageError(`run ${resumeId} is for #${existing.hashtag}, not #${hashtag}`);
-      record = await service.resumeAndWait(resumeId);
+      record = await service.resumeAndWait(resumeId, { waitForLapse: true, ...(values['allow-shrink'] ? { allowShrink: true } : {}) });
     } else {
-      record = await service.run({ hashtag: hashtag!, maxPosts, since: values.since, until: values.until });
+      record = await service.run({ hashtag: hashtag!, maxPosts, since: values.since, until: values.until, allowShrink: values['allow-shrink'] });
     }
     reporter.stop();
     const seconds = Math.round((performance.now() - started) / 10) / 100;
     const c = record.counters;
     if (values.json) {
-      process.stdout.write(JSON.stringify({ runId: record.id, status: record.status, requests: c.requests, members: c.members, actors: c.actors, follows: c.follows, seconds, error: record.error ?? undefined }) + '\n');
+      const { removedMembers, removedFollows } = record;
+      process.stdout.write(JSON.stringify({ runId: record.id, status: record.status, requests: c.requests, members: c.members, actors: c.actors, follows: c.follows, removedMembers, removedFollows, seconds, error: record.error ?? undefined }) + '\n');
     } else {
       process.stdout.write(
-        `#${record.hashtag}: ${record.status} in ${seconds}s — ${c.members} members, ${c.actors} actors, ${c.follows} follows, ${c.requests} requests (${c.retries} retries, ${c.waits} waits). Run ${record.id}\n`,
+        `#${record.hashtag}: ${record.status} in ${seconds}s — ${c.members} members, ${c.actors} actors, ${c.follows} follows, ${c.requests} requests (${c.retries} retries, ${c.waits} waits); removed ${record.removedMembers} members, ${record.removedFollows} follows. Run ${record.id}\n`,
       );
       if (record.error) process.stderr.write(`error: ${record.error}\n`);
       if (record.status !== 'SUCCEEDED') process.stderr.write(`resume with: bsky-graph ingest ${record.hashtag} --resume ${record.id}\n`);

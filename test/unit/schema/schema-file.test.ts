@@ -21,7 +21,6 @@ describe('schema.graphql', () => {
       'ingestRun(id: ID!): IngestRun',
       'startIngest(input: IngestInput!): IngestRun!',
       'cancelIngest(id: ID!): IngestRun!',
-      'resumeIngest(id: ID!): IngestRun!',
       'exportCsv(input: ExportInput!): CsvExport!',
     ]) {
       expect(sdl).toContain(signature);
@@ -33,6 +32,7 @@ describe('schema.graphql', () => {
       /mutualFollows\( actor: String! after: String first: Int hashtag: String \): ActorConnection!/,
       /commonFollows\( a: String! after: String b: String! first: Int \): ActorConnection!/,
       /relationship\( a: String! b: String! \): Relationship!/,
+      /resumeIngest\( allowShrink: Boolean id: ID! \): IngestRun!/,
       /centrality\( first: Int = 20 hashtag: String metric: CentralityMetric! scope: Scope = COMMUNITY \): \[RankedActor!\]!/,
       /ingestRuns\( first: Int = 20 \): \[IngestRun!\]!/,
       /enum CentralityMetric \{ BETWEENNESS CLOSENESS DEGREE IN_DEGREE OUT_DEGREE PAGERANK \}/,
