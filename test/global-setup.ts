@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '../src/config/config.ts';
 import { chooseNeo4jTarget, isDockerReachable } from '../src/graph/neo4j-target.ts'; // jest loads this file as CommonJS: no .js mapping here
 
 export default async function globalSetup(): Promise<void> {
@@ -29,5 +30,9 @@ export default async function globalSetup(): Promise<void> {
     process.env.NEO4J_PASSWORD = container.getPassword();
   } else {
     process.env.NEO4J_URI = target.uri;
+    // The local server has auth on: its password (neo4j/home/auth/password) reaches every test
+    // through NEO4J_PASSWORD, the way tests already pass credentials around.
+    const password = loadConfig(process.env).neo4j.password;
+    if (password !== undefined) process.env.NEO4J_PASSWORD = password;
   }
 }
