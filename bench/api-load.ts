@@ -97,7 +97,8 @@ export interface ServerProcess {
 export async function startServerProcess(env: NodeJS.ProcessEnv, onStderr: (text: string) => void = (t) => process.stderr.write(t)): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/cli/main.ts', 'serve'], {
     cwd: ROOT,
-    env: { ...env, PORT: '0', HOST: '127.0.0.1' },
+    // The load is the point: no per-client rate limit on the server under test.
+    env: { ...env, PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr!.on('data', (d: Buffer) => onStderr(d.toString()));

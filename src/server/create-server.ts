@@ -1,7 +1,11 @@
 /**
  * The HTTP server: GraphQL at /graphql (Apollo Server on node:http, no framework), /healthz,
  * export downloads at /exports/:id, and the graph view's static files at /.
+ *
+ * In front of every route: a Host allow-list (DNS rebinding), a connection cap, timeouts for slow
+ * senders and for clients that stop reading, and a per-client rate limit on /graphql and exports.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -11,7 +15,7 @@ import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disa
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { EXAMPLE_DOCUMENT } from './example-queries.js';
-import type { Config } from '../config/config.js';
+import { ConfigError, type Config } from '../config/config.js';
 import type { GraphDatabase } from '../graph/database.js';
 import type { IngestController } from '../ingest/types.js';
 import { redact, type Logger } from '../logging/logger.js';
@@ -22,9 +26,12 @@ import { ApiKey } from './api-key.js';
 import { createErrorFormatter } from './error-format.js';
 import { handleExportDownload } from './export-download.js';
 import { handleGraphQL } from './graphql-http.js';
+import { allowedHostNames, hostAllowed, isLoopbackHost } from './host-check.js';
+import { RateLimiter } from './rate-limit.js';
 import { sendError, sendJson } from './http-responses.js';
 import { depthLimit, MAX_DEPTH, operationGuards } from './query-limits.js';
 import { isDirectory, serveStatic } from './static-files.js';
+import { fileURLToPath } from 'node:url';
 
 export interface ServerLimits {
   /** Largest request body, bytes. Default 1 MiB. */
@@ -39,6 +46,18 @@ export interface ServerLimits {
   readonly maxTokens: number;
   /** How long close() lets requests in flight finish before cutting them. Default 10 s. */
   readonly stopGraceMs: number;
+  /** Time to receive a request's headers. Default 10 s. */
+  readonly headersTimeoutMs: number;
+  /** Time to receive a whole request, body included. Default 30 s. */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. Default 5 s. */
+  readonly keepAliveTimeoutMs: number;
+  /**
+   * A socket with no traffic either way for this long is destroyed: a client that stops reading
+   * its response stalls our writes, and this cuts it. Default: the Neo4j query timeout + 30 s,
+   * so a slow query's connection is not cut while it is still computing.
+   */
+  readonly socketTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = Object.freeze({
@@ -48,6 +67,10 @@ export const DEFAULT_LIMITS: ServerLimits = Object.freeze({
   maxComplexity: MAX_COMPLEXITY,
   maxTokens: 10_000,
   stopGraceMs: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  socketTimeoutMs: 60_000,
 });
 
 export interface StartServerOptions {
@@ -72,6 +95,8 @@ export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:4000 (GraphQL at `${url}/graphql`). */
   readonly url: string;
   readonly port: number;
+  /** Whether the graph view's build was found (served at /); otherwise / says how to build it. */
+  readonly webView: boolean;
   /** Stops accepting connections, lets requests in flight finish (up to stopGraceMs), stops Apollo. Idempotent. */
   close(): Promise<void>;
 }
@@ -80,14 +105,31 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { config, db, logger } = options;
   const log = logger.child('server');
   const production = config.server.production;
-  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, socketTimeoutMs: config.neo4j.queryTimeoutMs + 30_000, ...options.limits };
+  const host = options.host ?? config.server.host;
+  if (!isLoopbackHost(host) && !config.server.apiKey) {
+    // Anyone who can reach the address could start ingests and read exports.
+    throw new ConfigError('API_KEY', `HOST=${host} is not a loopback address: set API_KEY (16+ characters) so mutations and export downloads need it, or listen on 127.0.0.1`);
+  }
+  const allowedHosts = allowedHostNames(host, config.server.allowedHosts);
+  const rateLimiter = new RateLimiter({ perMinute: config.server.rateLimitPerMinute, burst: config.server.rateLimitBurst });
   const apiKey = new ApiKey(config.server.apiKey);
   redact(config.server.apiKey); // should the key ever reach an error message, the log shows [REDACTED]
   const services: ApiServices = { ingest: options.ingest, centrality: options.centrality, exports: options.exports };
-  const webDir = options.webDir === null ? null : resolve(options.webDir ?? 'web/dist');
+  const webDir = options.webDir === null ? null : resolve(options.webDir ?? DEFAULT_WEB_DIR);
   const serveWeb = webDir !== null && (await isDirectory(webDir));
 
-  const httpServer = createServer();
+  const httpServer = createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // How often Node checks headersTimeout/requestTimeout (default 30 s, longer than they are).
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+  });
+  httpServer.maxConnections = config.server.maxConnections;
+  // With no 'timeout' listener Node destroys the idle socket.
+  httpServer.timeout = limits.socketTimeoutMs;
+  httpServer.on('drop', (data?: { remoteAddress?: string }) => log.warn('connection refused: MAX_CONNECTIONS reached', { max: config.server.maxConnections, remote: data?.remoteAddress }));
   const apollo = new ApolloServer<ApiContext>({
     schema: await buildApiSchema(),
     introspection: !production,
@@ -121,6 +163,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return sendError(res, 400, 'BAD_USER_INPUT', 'malformed request URL', { reason: 'MALFORMED_PATH' });
     }
     const path = url.pathname;
+    if (!hostAllowed(allowedHosts, req.headers.host)) {
+      return sendError(res, 421, 'BAD_USER_INPUT', 'this server does not answer for that Host: add it to ALLOWED_HOSTS', { reason: 'HOST_NOT_ALLOWED', headers: { connection: 'close' } });
+    }
+    if ((path.startsWith('/graphql') || path.startsWith('/exports/')) && rateLimiter.enabled) {
+      const decision = rateLimiter.take(clientKey(req, apiKey));
+      if (!decision.allowed) {
+        return sendError(res, 429, 'RATE_LIMITED', `too many requests: retry after ${decision.retryAfterSeconds} s`, {
+          headers: { 'retry-after': String(decision.retryAfterSeconds) },
+        });
+      }
+    }
     if (path === '/graphql' || path === '/graphql/') {
       const authenticated = apiKey.accepts(req.headers.authorization);
       return handleGraphQL(apollo, req, res, url, limits, async () => createContext({ db, services, authenticated, exportUrl }));
@@ -141,7 +194,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
     if (serveWeb && (await serveStatic(webDir!, req, res, path))) return;
     if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
-      return sendJson(res, 200, { name: 'bsky-graph', graphql: '/graphql', health: '/healthz' });
+      // Never a page that looks like the product but is not: say what is missing and how to fix it.
+      res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      return void res.end(VIEW_NOT_BUILT);
     }
     return sendError(res, 404, 'NOT_FOUND', `nothing at ${path}`);
   };
@@ -156,7 +211,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
   });
 
-  const host = options.host ?? config.server.host;
   await new Promise<void>((done, fail) => {
     httpServer.once('error', fail);
     httpServer.listen(options.port ?? config.server.port, host, () => {
@@ -173,8 +227,30 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   return {
     url,
     port,
+    webView: serveWeb,
     close: () => (closing ??= apollo.stop().then(() => log.info('stopped'))),
   };
+}
+
+/** web/dist of this package, wherever the process was started from (src/server and dist/server alike). */
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+const VIEW_NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>bsky-graph: graph view not built</title>
+<h1>The graph view is not built</h1>
+<p>Build it with <code>npm run build</code> (or <code>npm ci</code>, which builds it), then restart <code>bsky-graph serve</code>.</p>
+<p>The API is up: <a href="/graphql">/graphql</a>, <a href="/healthz">/healthz</a>.</p>
+`;
+
+/**
+ * Whom a request is counted against: the API key when the request carries the right one (so
+ * clients behind one NAT or proxy keep their own budgets), else the peer address. A wrong key
+ * counts against the address, or rotating made-up keys would dodge the limit.
+ */
+function clientKey(req: IncomingMessage, apiKey: ApiKey): string {
+  if (apiKey.required && req.headers.authorization && apiKey.accepts(req.headers.authorization)) {
+    return `key:${createHash('sha256').update(req.headers.authorization).digest('hex').slice(0, 16)}`;
+  }
+  return `ip:${req.socket.remoteAddress ?? 'unknown'}`;
 }
 
 /** A URL clients can use: wildcard binds are reached through loopback; IPv6 needs brackets. */

@@ -1,11 +1,12 @@
 /**
  * node:http ⇄ Apollo Server without a framework: read and size-check the body, hand Apollo an
- * HTTPGraphQLRequest, write back what it answers. Apollo's own checks (CSRF prevention, GET only
+ * HTTPGraphQLRequest, write back what it answers (compressed when the client accepts it). Apollo's own checks (CSRF prevention, GET only
  * for queries, content negotiation) stay in force.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { ApiContext } from '../resolvers/context.js';
+import { endCompressed } from './compression.js';
 import { BodyTooLargeError, readBody, sendError } from './http-responses.js';
 
 export interface GraphQLHttpLimits {
@@ -64,10 +65,7 @@ export async function handleGraphQL(
   });
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
-  if (response.body.kind === 'complete') {
-    res.end(response.body.string);
-    return;
-  }
+  if (response.body.kind === 'complete') return endCompressed(req, res, response.body.string);
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
 }

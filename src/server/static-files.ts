@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { pipeCompressed } from './compression.js';
 import { sendError } from './http-responses.js';
 
 const TYPES: Record<string, string> = {
@@ -64,26 +65,23 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   }
   if (!info?.isFile()) return false;
 
-  res.writeHead(200, {
+  const headers = {
     'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'content-length': info.size,
     'x-content-type-options': 'nosniff',
     // Vite fingerprints assets; index.html must be revalidated to pick up new ones.
     'cache-control': file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
-  });
+  };
   if (req.method === 'HEAD') {
+    res.writeHead(200, { ...headers, 'content-length': info.size });
     res.end();
     return true;
   }
-  await new Promise<void>((done) => {
-    const stream = createReadStream(file);
-    stream.on('error', () => {
-      res.destroy();
-      done();
-    });
-    stream.on('end', () => done());
-    stream.pipe(res);
-  });
+  try {
+    await pipeCompressed(req, res, 200, headers, createReadStream(file), info.size);
+  } catch {
+    // A read error or a client gone mid-file: the headers are out, so cut the response.
+    res.destroy();
+  }
   return true;
 }
 
