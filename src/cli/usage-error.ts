@@ -14,7 +14,7 @@ Commands:
   serve                  GraphQL server at /graphql and the graph view at /
   export <hashtag> [--out FILE] [--format csv|gexf|graphml] [--scope all|community]
                          write the follow edges of the community
-  devnet [--members N] [--seed S] [--port P] [--rate N/S]
+  devnet [--members N] [--seed S] [--port P] [--rate N/S] [--faults JSON|@FILE]
                          local AT Protocol network with a synthetic community
   demo [--members N]     local Neo4j + devnet + ingest + server, offline
   neo4j start|stop|status

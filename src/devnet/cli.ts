@@ -31,6 +31,7 @@ export async function runDevnetCli(options: DevnetCliOptions = {}): Promise<Devn
   print(`devnet listening on ${devnet.url} (ready in ${Date.now() - started} ms)`);
   print(`  community ${describe(devnet.community)}`);
   print(`  R_min ${rMin(devnet.community, limits)} requests; rate limit ${rate}; auth ${options.auth ?? 'required'}`);
+  if (options.faults && Object.keys(options.faults).length > 0) print(`  faults ${JSON.stringify(options.faults)}`);
   print('  crawler credentials:');
   print(`    BSKY_SERVICE=${devnet.url}`);
   print(`    BSKY_IDENTIFIER=${devnet.credentials.identifier}`);

@@ -31,7 +31,7 @@ export { carriesTag, TAG_FEATURE, type Facet, type SearchMatchMode } from './has
 export { followsOf, followCount, type FollowGraph } from './follow-graph.js';
 export { mulberry32, rngFor, type Rng } from './prng.js';
 export type { PostVariant } from './post-text.js';
-export type { Faults } from './faults.js';
+export { parseFaults, type Faults, type FaultTarget } from './faults.js';
 export type { RateLimit } from './rate-limit.js';
 export type { DevnetStats } from './stats.js';
 export {

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { generateCommunity, type Community, type CommunityOptions } from './community.js';
 import { CommunityState } from './devnet-state.js';
-import { FaultPlan, type FaultDecision, type Faults } from './faults.js';
+import { FaultPlan, type BodyFault, type FaultDecision, type Faults } from './faults.js';
 import { DEFAULT_SEARCH_CAP } from './ground-truth.js';
 import type { SearchMatchMode } from './hashtag-match.js';
 import { METHODS, type AuthNeed, type ServerConfig, type XrpcMethod } from './methods/index.js';
@@ -95,6 +95,39 @@ function readBody(req: IncomingMessage): Promise<unknown> {
   });
 }
 
+/** A few bytes per tick until the body is out or the client hangs up. */
+async function drip(res: ServerResponse, payload: Buffer, bytesPerTick: number, tickMs: number): Promise<void> {
+  for (let at = 0; at < payload.length; at += bytesPerTick) {
+    if (res.destroyed) return;
+    res.write(payload.subarray(at, at + bytesPerTick));
+    await sleep(tickMs);
+  }
+  if (!res.destroyed) res.end();
+}
+
+/** The real JSON, then whitespace up to `size` bytes (still valid JSON), with back-pressure. */
+async function pad(res: ServerResponse, payload: Buffer, size: number): Promise<void> {
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  let sent = payload.length;
+  res.write(payload);
+  while (sent < size && !res.destroyed) {
+    const n = Math.min(chunk.length, size - sent);
+    sent += n;
+    if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  if (!res.destroyed) res.end();
+}
+
 /** Faulted 502s come from "the load balancer": plain text, not XRPC JSON, as in real life. */
 function faultResponse(status: 500 | 502 | 503): { body: string; type: string } {
   if (status === 502) return { body: 'Bad Gateway', type: 'text/plain; charset=utf-8' };
@@ -147,8 +180,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const sessionLimiter = rateLimit ? new FixedWindowLimiter(rateLimit) : undefined;
   const publicLimiter = options.publicRateLimit ? new FixedWindowLimiter(options.publicRateLimit) : undefined;
   const createSessionLimiters = (options.createSessionLimits ?? DEFAULT_CREATE_SESSION_LIMITS).map((l) => new FixedWindowLimiter(l));
-  const faults = new FaultPlan(options.faults);
   const stats = new StatsRecorder();
+  const faults = new FaultPlan(options.faults, (kind) => stats.fault(kind));
 
   async function serve(
     req: IncomingMessage,
@@ -191,6 +224,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       state,
       config,
       account: state.community.crawler,
+      faults,
     });
     return { status: 200, body: JSON.stringify(output) };
   }
@@ -235,9 +269,24 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     stats.end(result.status);
     if (res.destroyed || res.writableEnded) return;
     const payload = Buffer.from(result.body, 'utf8');
+    const body: BodyFault = result.status === 200 && req.method !== 'HEAD' ? faults.body(nsid, new URLSearchParams(q < 0 ? '' : url.slice(q + 1))) : { kind: 'none' };
+    const type = result.type ?? 'application/json; charset=utf-8';
+    if (body.kind === 'drip') {
+      stats.fault('drips');
+      res.writeHead(result.status, { ...headers, 'content-type': type, 'content-length': String(payload.length) });
+      await drip(res, payload, body.bytesPerTick, body.tickMs);
+      return;
+    }
+    if (body.kind === 'oversized') {
+      stats.fault('oversized');
+      const size = Math.max(body.bytes, payload.length);
+      res.writeHead(result.status, { ...headers, 'content-type': type, ...(body.declareLength ? { 'content-length': String(size) } : {}) });
+      await pad(res, payload, size);
+      return;
+    }
     res.writeHead(result.status, {
       ...headers,
-      'content-type': result.type ?? 'application/json; charset=utf-8',
+      'content-type': type,
       'content-length': String(payload.length),
     });
     res.end(req.method === 'HEAD' ? undefined : payload);

@@ -7,7 +7,8 @@ export interface DevnetStats {
   /** Responses per HTTP status; sockets reset by a fault count under 'reset'. */
   statusCounts: Record<string, number>;
   rateLimited: number;
-  faultsInjected: { errors: number; resets: number; stalls: number; total: number };
+  /** `drips`, `oversized`: bodies sent slowly or padded; `lists`: follow pages bent; `emptySearches`: outages. */
+  faultsInjected: { errors: number; resets: number; stalls: number; drips: number; oversized: number; lists: number; emptySearches: number; total: number };
   createSessionCalls: number;
   refreshSessionCalls: number;
   /** Most requests in flight at once (server side, from arrival to response end). */
@@ -24,7 +25,7 @@ export class StatsRecorder {
       byMethod: {},
       statusCounts: {},
       rateLimited: 0,
-      faultsInjected: { errors: 0, resets: 0, stalls: 0, total: 0 },
+      faultsInjected: { errors: 0, resets: 0, stalls: 0, drips: 0, oversized: 0, lists: 0, emptySearches: 0, total: 0 },
       createSessionCalls: 0,
       refreshSessionCalls: 0,
       maxConcurrent: 0,
@@ -50,7 +51,7 @@ export class StatsRecorder {
     if (status === 429) s.rateLimited++;
   }
 
-  fault(kind: 'errors' | 'resets' | 'stalls'): void {
+  fault(kind: Exclude<keyof DevnetStats['faultsInjected'], 'total'>): void {
     this.s.faultsInjected[kind]++;
     this.s.faultsInjected.total++;
   }

@@ -115,6 +115,7 @@ export class BlueskyClient {
       concurrency: bsky.concurrency,
       maxRetries: bsky.maxRetries,
       timeoutMs: bsky.requestTimeoutMs,
+      maxBodyBytes: bsky.maxBodyBytes,
       events: this.options.events,
       signal: this.options.signal,
     });

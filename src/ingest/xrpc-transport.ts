@@ -3,6 +3,9 @@
  * and holds the server's window as a hard cap, RateBudget spreads requests evenly and follows the
  * `ratelimit-*` headers, 429s wait for `ratelimit-reset`, and 5xx / timeouts / resets retry with
  * exponential backoff and jitter a bounded number of times. Everything is counted for progress.
+ * Each attempt reads its whole body under the same deadline and a byte cap before handing a
+ * buffered Response on: AtpAgent reads bodies itself, outside any timeout, so a server that sends
+ * headers and then drips (or streams gigabytes) would otherwise hang the run and its cancellation.
  */
 import PQueue from 'p-queue';
 import { readRateLimitHeaders, type RateBudget } from './rate-budget.js';
@@ -17,7 +20,10 @@ export interface XrpcTransportOptions {
   readonly budget: RateBudget;
   readonly concurrency: number;
   readonly maxRetries: number;
+  /** Whole attempt, headers and body. */
   readonly timeoutMs: number;
+  /** Largest response body accepted (after decompression). Default 16 MiB. */
+  readonly maxBodyBytes?: number;
   /** Upper bound on consecutive 429s for one call before the run fails. */
   readonly maxRateLimitWaits?: number;
   readonly events?: TransportEvents;
@@ -33,6 +39,18 @@ export class XrpcRetriesExhaustedError extends Error {
     this.name = 'XrpcRetriesExhaustedError';
   }
 }
+
+/** A response larger than any real XRPC answer: retrying would only download it again. */
+export class XrpcBodyTooLargeError extends Error {
+  readonly code = 'UPSTREAM_BODY_TOO_LARGE';
+  constructor(method: string, limit: number, declared?: number) {
+    const size = declared === undefined ? `more than ${limit} bytes` : `${declared} bytes (Content-Length)`;
+    super(`${method} response body is ${size}; the limit is ${limit} bytes (BSKY_MAX_BODY_BYTES)`);
+    this.name = 'XrpcBodyTooLargeError';
+  }
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** Search is sequential (cursor after cursor): let it jump the queue of parallel follow fetches. */
 const PRIORITY: Record<string, number> = {
@@ -138,6 +156,7 @@ export class XrpcTransport {
     }, this.options.timeoutMs);
     const cancel = () => controller.abort();
     this.options.signal?.addEventListener('abort', cancel, { once: true });
+    if (this.options.signal?.aborted) controller.abort();
     const started = performance.now();
     this.inFlight++;
     this.stats.requests++;
@@ -146,8 +165,10 @@ export class XrpcTransport {
       const res = await this.baseFetch(request, { signal: controller.signal });
       // Session routes carry their own, much smaller per-route limits (30 per 5 min): not our budget.
       if (!SESSION_METHODS.has(method)) this.options.budget.observe(readRateLimitHeaders(res.headers));
+      // 429s and retryable statuses are answered from their headers alone; their bodies go unread.
+      const buffered = res.status === 429 || RETRYABLE_STATUS.has(res.status) ? res : await this.buffer(res, method, controller);
       this.options.events?.request?.({ method, status: res.status, ms: performance.now() - started });
-      return res;
+      return buffered;
     } catch (err) {
       this.options.events?.request?.({ method, status: 0, ms: performance.now() - started });
       if (timedOut) throw new TimeoutError(method, this.options.timeoutMs);
@@ -157,6 +178,38 @@ export class XrpcTransport {
       this.options.signal?.removeEventListener('abort', cancel);
       this.inFlight--;
     }
+  }
+
+  /** Reads the body under the attempt's deadline (its controller) and the byte cap. */
+  private async buffer(res: Response, method: string, controller: AbortController): Promise<Response> {
+    const limit = this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const init = { status: res.status, statusText: res.statusText, headers: res.headers };
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (declared > limit) {
+      controller.abort();
+      throw new XrpcBodyTooLargeError(method, limit, declared);
+    }
+    if (!res.body) return new Response(null, init);
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        controller.abort();
+        await reader.cancel().catch(() => undefined);
+        throw new XrpcBodyTooLargeError(method, limit);
+      }
+      chunks.push(value);
+    }
+    // Decoded bytes: the stored headers may still name an encoding that no longer applies.
+    const headers = new Headers(res.headers);
+    headers.delete('content-encoding');
+    headers.delete('content-length');
+    const body = res.status === 204 || res.status === 304 ? null : Buffer.concat(chunks);
+    return new Response(body, { status: res.status, statusText: res.statusText, headers });
   }
 
   /** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */

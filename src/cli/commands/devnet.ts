@@ -1,6 +1,7 @@
 /** `bsky-graph devnet`: a local AT Protocol network serving a synthetic community, until Ctrl-C. */
 import { parseRateLimit } from '../../config/config.js';
-import { runDevnetCli } from '../../devnet/index.js';
+import { readFileSync } from 'node:fs';
+import { parseFaults, runDevnetCli, type Faults } from '../../devnet/index.js';
 import { parseCommand, positiveInt } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 
@@ -14,6 +15,7 @@ export async function devnetCommand(argv: string[]): Promise<number> {
     'error-rate': { type: 'string' },
     latency: { type: 'string' },
     truth: { type: 'string' },
+    faults: { type: 'string' },
   });
   const errorRate = values['error-rate'] === undefined ? undefined : Number(values['error-rate']);
   if (errorRate !== undefined && !(errorRate >= 0 && errorRate < 1)) throw new UsageError('--error-rate must be a number from 0 to 1');
@@ -23,6 +25,14 @@ export async function devnetCommand(argv: string[]): Promise<number> {
     if (!m) throw new UsageError('--latency takes MS or MIN-MAX, e.g. 20-50');
     latencyMs = [Number(m[1]), Number(m[2] ?? m[1])];
   }
+  let extra: Faults = {};
+  if (values.faults !== undefined) {
+    try {
+      extra = parseFaults(values.faults.startsWith('@') ? readFileSync(values.faults.slice(1), 'utf8') : values.faults);
+    } catch (err) {
+      throw new UsageError(`--faults: ${(err as Error).message}`);
+    }
+  }
   const port = values.port === undefined ? 2583 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0..65535');
   await runDevnetCli({
@@ -31,7 +41,7 @@ export async function devnetCommand(argv: string[]): Promise<number> {
     port,
     rateLimit: values.rate ? parseRateLimit(values.rate, '--rate') : undefined,
     searchCap: positiveInt('--search-cap', values['search-cap']),
-    faults: errorRate || latencyMs ? { errorRate, latencyMs } : undefined,
+    faults: errorRate || latencyMs || values.faults ? { ...extra, ...(errorRate ? { errorRate } : {}), ...(latencyMs ? { latencyMs } : {}) } : undefined,
     truthOut: values.truth,
   });
   // runDevnetCli keeps the server up and closes it on SIGINT/SIGTERM.

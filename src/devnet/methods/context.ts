@@ -1,6 +1,7 @@
 /** What every XRPC method gets, and what it declares about itself. */
 import type { CrawlerAccount } from '../community.js';
 import type { CommunityState } from '../devnet-state.js';
+import type { FaultPlan } from '../faults.js';
 import type { SearchMatchMode } from '../hashtag-match.js';
 import type { SessionTokens } from '../session-tokens.js';
 
@@ -24,6 +25,8 @@ export interface MethodContext {
   state: CommunityState;
   config: ServerConfig;
   account: CrawlerAccount;
+  /** Injected trouble that changes what a method answers (follow-list and search faults). */
+  faults: FaultPlan;
 }
 
 /**

@@ -36,6 +36,8 @@ export const searchPosts: XrpcMethod = {
     const offset = offsetCursor(params);
     const since = timeParam(params, 'since');
     const until = timeParam(params, 'until');
+    // A search outage looks like this on the real service: a 200 with nothing in it.
+    if (ctx.faults.emptySearch()) return { posts: [] };
 
     // skeleton: the query's hits, cut to the time window, then the optional filters
     const hits = matchingPosts(state.community, q, config.searchMatch);
