@@ -1,23 +1,25 @@
 /**
  * Centrality rankings and Louvain communities for the whole graph or a hashtag's scope. Runs on GDS
- * when the plugin is there, else in process (graphology) with the same parameters; caches each answer
- * per graph version; writes `pagerank` and `community` back onto Actor nodes for Neo4j Browser users.
+ * when the plugin is there, else in process (graphology) with the same parameters. Queries only read:
+ * answers come from a bounded in-process cache keyed by graph version and question, computed through
+ * one server-wide queue. Scores stored in Neo4j (per hashtag, on POSTED_WITH) are written only by
+ * the explicit step `computeScores` / `writeScores` (the keyed mutation, the CLI, the end of an ingest).
  */
+import PQueue from 'p-queue';
 import type { GraphDatabase } from '../graph/database.js';
-import { readGraphVersion } from '../graph/graph-version.js';
-import { hasGraphProjectFunction, writeActorProperty } from '../graph/analytics-queries.js';
+import { hasGraphProjectFunction, readQuestionState, writeHashtagScores } from '../graph/analytics-queries.js';
 import { normaliseHashtag } from '../ingest/hashtag.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { groupCommunities } from './community-groups.js';
 import type { AnalyticsEngine, EngineName } from './engine.js';
-import { AnalyticsInputError } from './errors.js';
+import { AnalyticsInputError, AnalyticsNotFoundError } from './errors.js';
 import { GdsEngine } from './gds-engine.js';
 import { DEFAULT_MAX_PATH_WORK, GraphologyEngine } from './graphology-engine.js';
 import { canonicalCommunities } from './louvain.js';
 import { COMMUNITY_TOP_MEMBERS, WRITE_BACK_BATCH } from './parameters.js';
 import { rankScores } from './ranking.js';
 import { CENTRALITY_METRICS, SCOPES, type CentralityMetric, type CommunityGroup, type GraphScope, type RankedDid, type Scope } from './types.js';
-import { VersionedCache } from './versioned-cache.js';
+import { DEFAULT_CACHE_CAPACITY, VersionedCache } from './versioned-cache.js';
 
 export type { CentralityMetric, Scope, RankedDid, CommunityGroup } from './types.js';
 
@@ -29,20 +31,44 @@ export interface CentralityServiceOptions {
   maxPathWork?: number;
   /** DIDs listed per community. Default 10. */
   topMembers?: number;
+  /** Answers kept in memory (LRU). Default 64. */
+  cacheSize?: number;
+  /**
+   * Computations running at once, server-wide. Default 1: an algorithm is CPU-bound (graphology) or
+   * heap-bound (GDS), so on a small machine a second one only slows both down.
+   */
+  concurrency?: number;
 }
 
-type Answer = { kind: 'ranking'; ranking: RankedDid[] } | { kind: 'communities'; groups: CommunityGroup[] };
+/** What computeScores wrote for a hashtag. */
+export interface ScoresWritten {
+  readonly hashtag: string;
+  /** Memberships that got a score. */
+  readonly actors: number;
+  readonly communities: number;
+  readonly graphVersion: number;
+  readonly engine: EngineName;
+  /** ISO 8601, as stored on the Hashtag node (null only if the hashtag vanished meanwhile). */
+  readonly computedAt: string | null;
+}
+
+type Answer = { kind: 'ranking'; ranking: RankedDid[] } | { kind: 'communities'; assignment: Map<string, number>; groups: CommunityGroup[] };
 
 export class CentralityService {
-  private readonly cache = new VersionedCache<Answer>();
+  private readonly cache: VersionedCache<Answer>;
+  private readonly queue: PQueue;
   private readonly logger: Logger;
   private chosen: Promise<AnalyticsEngine> | null = null;
+  /** Algorithm runs (engine calls) since start: what the cache and single-flight save. */
+  private runs = 0;
 
   constructor(
     private readonly db: GraphDatabase,
     private readonly options: CentralityServiceOptions = {},
   ) {
     this.logger = options.logger ?? silentLogger;
+    this.cache = new VersionedCache<Answer>(options.cacheSize ?? DEFAULT_CACHE_CAPACITY);
+    this.queue = new PQueue({ concurrency: options.concurrency ?? 1 });
   }
 
   /** Which engine answers: decided once per service (a plugin does not appear without a restart). */
@@ -50,47 +76,107 @@ export class CentralityService {
     return (await this.pick()).name;
   }
 
-  /** Computations actually run (cache misses) since start. */
+  /** Computations started (cache misses) since start. */
   get computations(): number {
     return this.cache.computations;
+  }
+
+  /** Algorithm runs since start (a Louvain answer runs two: PageRank for its top members, then Louvain). */
+  get algorithmRuns(): number {
+    return this.runs;
+  }
+
+  /** Answers held in memory now (never more than the capacity). */
+  get cacheSize(): number {
+    return this.cache.size;
+  }
+
+  /** Computations waiting for, or holding, a slot of the queue. */
+  get pending(): number {
+    return this.queue.size + this.queue.pending;
+  }
+
+  /** Computations running now (never more than `concurrency`). */
+  get running(): number {
+    return this.queue.pending;
   }
 
   async centrality(metric: CentralityMetric, opts: { hashtag?: string | null; scope: Scope; first: number }): Promise<RankedDid[]> {
     if (!CENTRALITY_METRICS.includes(metric)) throw new AnalyticsInputError(`unknown centrality metric: ${String(metric)}`);
     const first = checkFirst(opts.first);
     const scope = graphScope(opts.hashtag, opts.scope);
-    const ranking = await this.ranking(metric, scope, await readGraphVersion(this.db));
+    // An unknown hashtag has an empty scope: answered without computing or caching anything, so
+    // clients cannot fill the cache with made-up names.
+    const { version, exists } = await readQuestionState(this.db, scope.hashtag);
+    if (!exists) return [];
+    const ranking = await this.ranking(metric, scope, version);
     return ranking.slice(0, first);
   }
 
   /** Louvain over the hashtag's COMMUNITY scope; groups largest first, ids 0…k-1 in that order. */
   async communities(hashtag: string): Promise<CommunityGroup[]> {
-    if (typeof hashtag !== 'string') throw new AnalyticsInputError('hashtag is required');
-    const scope = graphScope(hashtag, 'COMMUNITY');
-    const version = await readGraphVersion(this.db);
-    const answer = await this.cache.get(cacheKey('LOUVAIN', scope), version, async () => {
-      const pagerank = await this.ranking('PAGERANK', scope, version);
-      const engine = await this.pick();
-      const assignment = canonicalCommunities(await engine.communities(scope));
-      await writeActorProperty(this.db, 'community', [...assignment].map(([did, value]) => ({ did, value })), WRITE_BACK_BATCH);
-      const groups = groupCommunities(assignment, pagerank, this.options.topMembers ?? COMMUNITY_TOP_MEMBERS);
-      this.logger.info('communities computed', { engine: engine.name, hashtag: scope.hashtag, communities: groups.length, actors: assignment.size });
-      return { kind: 'communities', groups } as const;
-    });
-    return (answer as Extract<Answer, { kind: 'communities' }>).groups;
+    const scope = communityScope(hashtag);
+    const { version, exists } = await readQuestionState(this.db, scope.hashtag);
+    if (!exists) return [];
+    return (await this.louvain(scope, version)).groups;
+  }
+
+  /**
+   * The explicit step: PageRank and Louvain over the hashtag's COMMUNITY scope, written onto its
+   * POSTED_WITH relationships (`p.pagerank`, `p.community`) and stamped on the Hashtag
+   * (`scoresGraphVersion`, `scoresComputedAt`). Other hashtags' scores are untouched. Uses (and
+   * fills) the cache, so scores written equal what `centrality`/`communities` answer. NOT_FOUND
+   * (AnalyticsNotFoundError) for a hashtag the graph does not have.
+   */
+  async computeScores(hashtag: string): Promise<ScoresWritten> {
+    const scope = communityScope(hashtag);
+    const tag = scope.hashtag as string;
+    const { version, exists } = await readQuestionState(this.db, tag);
+    if (!exists) throw new AnalyticsNotFoundError(`no hashtag #${tag} in the graph`);
+    const engine = await this.pick();
+    const { assignment, groups } = await this.louvain(scope, version);
+    const pagerank = await this.ranking('PAGERANK', scope, version);
+    const rows = pagerank.map((r) => ({ did: r.did, pagerank: r.score, community: assignment.get(r.did) ?? null }));
+    const { written, computedAt } = await this.queue.add(() => writeHashtagScores(this.db, tag, version, rows, WRITE_BACK_BATCH));
+    this.logger.info('scores written', { engine: engine.name, hashtag: tag, actors: written, communities: groups.length, graphVersion: version });
+    return { hashtag: tag, actors: written, communities: groups.length, graphVersion: version, engine: engine.name, computedAt };
   }
 
   private async ranking(metric: CentralityMetric, scope: GraphScope, version: number): Promise<RankedDid[]> {
-    const answer = await this.cache.get(cacheKey(metric, scope), version, async () => {
-      const engine = await this.pick();
-      const ranking = rankScores(await engine.scores(metric, scope));
-      if (metric === 'PAGERANK') {
-        await writeActorProperty(this.db, 'pagerank', ranking.map((r) => ({ did: r.did, value: r.score })), WRITE_BACK_BATCH);
-      }
-      this.logger.info('centrality computed', { engine: engine.name, metric, hashtag: scope.hashtag, scope: scope.scope, actors: ranking.length });
-      return { kind: 'ranking', ranking } as const;
-    });
+    const answer = await this.cache.get(cacheKey(metric, scope), version, () => this.queued(() => this.computeRanking(metric, scope)));
     return (answer as Extract<Answer, { kind: 'ranking' }>).ranking;
+  }
+
+  private async louvain(scope: GraphScope, version: number): Promise<Extract<Answer, { kind: 'communities' }>> {
+    const answer = await this.cache.get(cacheKey('LOUVAIN', scope), version, () =>
+      this.queued(async () => {
+        // PageRank orders the top members. Inside this slot it is taken only if already answered:
+        // waiting here for one still queued behind us would deadlock a queue of one.
+        const settled = this.cache.settled(cacheKey('PAGERANK', scope), version);
+        const known = settled?.kind === 'ranking' ? settled.ranking : null;
+        const pagerank = known ?? (await this.computeRanking('PAGERANK', scope)).ranking;
+        if (!known) this.cache.offer(cacheKey('PAGERANK', scope), version, { kind: 'ranking', ranking: pagerank });
+        const engine = await this.pick();
+        this.runs++;
+        const assignment = canonicalCommunities(await engine.communities(scope));
+        const groups = groupCommunities(assignment, pagerank, this.options.topMembers ?? COMMUNITY_TOP_MEMBERS);
+        this.logger.info('communities computed', { engine: engine.name, hashtag: scope.hashtag, communities: groups.length, actors: assignment.size });
+        return { kind: 'communities', assignment, groups } as const;
+      }),
+    );
+    return answer as Extract<Answer, { kind: 'communities' }>;
+  }
+
+  private async computeRanking(metric: CentralityMetric, scope: GraphScope): Promise<Extract<Answer, { kind: 'ranking' }>> {
+    const engine = await this.pick();
+    this.runs++;
+    const ranking = rankScores(await engine.scores(metric, scope));
+    this.logger.info('centrality computed', { engine: engine.name, metric, hashtag: scope.hashtag, scope: scope.scope, actors: ranking.length });
+    return { kind: 'ranking', ranking };
+  }
+
+  private queued<T>(work: () => Promise<T>): Promise<T> {
+    return this.queue.add(work);
   }
 
   private pick(): Promise<AnalyticsEngine> {
@@ -109,6 +195,20 @@ export class CentralityService {
     this.logger.info('analytics engine', { engine: name });
     return name === 'gds' ? new GdsEngine(this.db, this.logger) : fallback;
   }
+}
+
+/**
+ * The explicit scores step for one hashtag, for callers without a running service (the end of an
+ * ingest, the CLI): PageRank and Louvain over its COMMUNITY scope, written on its POSTED_WITH.
+ * A server should call its own service's `computeScores` instead, so the work goes through its queue.
+ */
+export function writeScores(db: GraphDatabase, hashtag: string, options: CentralityServiceOptions = {}): Promise<ScoresWritten> {
+  return new CentralityService(db, options).computeScores(hashtag);
+}
+
+function communityScope(hashtag: string): GraphScope {
+  if (typeof hashtag !== 'string') throw new AnalyticsInputError('hashtag is required');
+  return graphScope(hashtag, 'COMMUNITY');
 }
 
 function graphScope(hashtag: string | null | undefined, scope: Scope): GraphScope {

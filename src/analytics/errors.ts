@@ -15,3 +15,12 @@ export class AnalyticsTooLargeError extends Error {
     this.name = 'AnalyticsTooLargeError';
   }
 }
+
+/** Scores were asked for a hashtag the graph does not have. */
+export class AnalyticsNotFoundError extends Error {
+  readonly code = 'NOT_FOUND';
+  constructor(message: string) {
+    super(message);
+    this.name = 'AnalyticsNotFoundError';
+  }
+}

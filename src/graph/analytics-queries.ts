@@ -1,6 +1,6 @@
 /**
  * Cypher behind centrality and communities: reading a scope (actors, follows), projecting it into
- * GDS, streaming GDS results, and writing scores back onto Actor nodes. A scope is the whole graph
+ * GDS, streaming GDS results, and the explicitly written scores of a hashtag (on POSTED_WITH). A scope is the whole graph
  * (`hashtag: null`), a hashtag's members (COMMUNITY) or its members plus everyone they follow (ALL);
  * in every case the edges are FOLLOWS whose *source* is in scope as a member (or any actor, for the
  * whole graph) and whose target is in scope.
@@ -14,6 +14,21 @@ const ANALYTICS_TIMEOUT_MS = 30 * 60_000;
 
 function scopeParams(scope: GraphScope): { hashtag: string | null; communityOnly: boolean } {
   return { hashtag: scope.hashtag, communityOnly: scope.scope === 'COMMUNITY' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Before computing: which graph version, and is there such a hashtag (one query; a cache hit costs
+// only this, and a made-up hashtag is answered here without computing or caching anything).
+
+const QUESTION_STATE = `
+OPTIONAL MATCH (v:GraphVersion {id: 'graph'})
+WITH coalesce(v.version, 0) AS version
+OPTIONAL MATCH (h:Hashtag {name: $hashtag})
+RETURN version, $hashtag IS NULL OR h IS NOT NULL AS exists`;
+
+export async function readQuestionState(db: GraphDatabase, hashtag: string | null): Promise<{ version: number; exists: boolean }> {
+  const rows = await db.read<{ version: number; exists: boolean }>(QUESTION_STATE, { hashtag });
+  return { version: Number(rows[0]?.version ?? 0), exists: rows[0]?.exists === true };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,26 +189,87 @@ export function streamGdsLouvain(db: GraphDatabase, graphName: string): AsyncGen
 }
 
 // ---------------------------------------------------------------------------------------------
-// Write-back, for Neo4j Browser users: `MATCH (a:Actor) RETURN a ORDER BY a.pagerank DESC`
+// Scores of a hashtag, written only by the explicit step (writeScores / computeScores), never by a
+// query. They live on POSTED_WITH so two hashtags never overwrite each other, and they go when the
+// membership goes. One transaction: readers see the old scores or the new ones, never a mix.
 
-const WRITE_PAGERANK = `
+const CLEAR_HASHTAG_SCORES = `
+MATCH (h:Hashtag {name: $hashtag})<-[p:POSTED_WITH]-(:Actor)
+REMOVE p.pagerank, p.community`;
+
+const WRITE_HASHTAG_SCORES = `
 UNWIND $rows AS r
-MATCH (a:Actor {did: r.did})
-SET a.pagerank = r.value`;
+MATCH (a:Actor {did: r.did})-[p:POSTED_WITH]->(h:Hashtag {name: $hashtag})
+SET p.pagerank = r.pagerank, p.community = toInteger(r.community)
+RETURN count(p) AS written`;
 
-const WRITE_COMMUNITY = `
-UNWIND $rows AS r
-MATCH (a:Actor {did: r.did})
-SET a.community = toInteger(r.value)`;
+const MARK_HASHTAG_SCORED = `
+MATCH (h:Hashtag {name: $hashtag})
+SET h.scoresGraphVersion = $graphVersion, h.scoresComputedAt = datetime()
+RETURN toString(h.scoresComputedAt) AS computedAt`;
 
-export async function writeActorProperty(
+export interface HashtagScoreRow {
+  readonly did: string;
+  readonly pagerank: number | null;
+  readonly community: number | null;
+}
+
+export async function writeHashtagScores(
   db: GraphDatabase,
-  property: 'pagerank' | 'community',
-  rows: ReadonlyArray<{ did: string; value: number }>,
+  hashtag: string,
+  graphVersion: number,
+  rows: readonly HashtagScoreRow[],
   batchSize: number,
-): Promise<void> {
-  const cypher = property === 'pagerank' ? WRITE_PAGERANK : WRITE_COMMUNITY;
-  for (let i = 0; i < rows.length; i += batchSize) {
-    await db.write(cypher, { rows: rows.slice(i, i + batchSize) }, ANALYTICS_TIMEOUT_MS);
-  }
+): Promise<{ written: number; computedAt: string | null }> {
+  return db.writeTx(async (tx) => {
+    await tx.run(CLEAR_HASHTAG_SCORES, { hashtag });
+    let written = 0;
+    for (let i = 0; i < rows.length; i += batchSize) {
+      const result = await tx.run(WRITE_HASHTAG_SCORES, { hashtag, rows: rows.slice(i, i + batchSize) });
+      written += Number(result.records[0]?.get('written') ?? 0);
+    }
+    const marked = await tx.run(MARK_HASHTAG_SCORED, { hashtag, graphVersion });
+    const computedAt = marked.records[0]?.get('computedAt');
+    return { written, computedAt: computedAt == null ? null : String(computedAt) };
+  }, ANALYTICS_TIMEOUT_MS);
+}
+
+const HASHTAG_SCORES = `
+UNWIND $dids AS did
+MATCH (a:Actor {did: did})-[p:POSTED_WITH]->(:Hashtag {name: $hashtag})
+RETURN a.did AS did, p.pagerank AS pagerank, p.community AS community`;
+
+/** The written scores of many actors in one hashtag, in one query (the Actor fields' loader). */
+export async function loadHashtagScores(db: GraphDatabase, hashtag: string, dids: readonly string[]): Promise<Map<string, HashtagScoreRow>> {
+  const rows = await db.read<{ did: string; pagerank: number | null; community: number | null }>(HASHTAG_SCORES, { hashtag, dids: [...new Set(dids)] });
+  return new Map(
+    rows.map((r) => [r.did, { did: r.did, pagerank: r.pagerank == null ? null : Number(r.pagerank), community: r.community == null ? null : Number(r.community) }]),
+  );
+}
+
+// The PAGERANK order of a hashtag's members, by the written score (never null: -1 for none, so the
+// keyset comparison and the sort agree). Same shape as actor-queries.ts' list query.
+const MEMBERS_BY_PAGERANK = `
+MATCH (:Hashtag {name: $hashtag})<-[p:POSTED_WITH]-(a:Actor)
+WHERE $search IS NULL
+   OR toLower(coalesce(a.handle, '')) CONTAINS $search
+   OR toLower(coalesce(a.displayName, '')) CONTAINS $search
+WITH a, coalesce(toFloat(p.pagerank), -1.0) AS key
+WHERE $after IS NULL OR key < $after.key OR (key = $after.key AND a.did > $after.did)
+RETURN a.did AS did, key
+ORDER BY key DESC, did ASC
+LIMIT toInteger($limit)`;
+
+/** Skeleton of `actors(hashtag, orderBy: PAGERANK)`: `first` DIDs after the cursor, plus one to learn hasNextPage. */
+export async function membersByPagerankPage(
+  db: GraphDatabase,
+  args: { hashtag: string; search: string | null; first: number; after: { key: number | string; did: string } | null },
+): Promise<{ items: Array<{ key: number; did: string }>; hasNextPage: boolean }> {
+  const rows = await db.read<{ did: string; key: number }>(MEMBERS_BY_PAGERANK, {
+    hashtag: args.hashtag,
+    search: args.search,
+    after: args.after,
+    limit: args.first + 1,
+  });
+  return { items: rows.slice(0, args.first).map((r) => ({ did: r.did, key: Number(r.key) })), hasNextPage: rows.length > args.first };
 }

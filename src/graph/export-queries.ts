@@ -42,9 +42,12 @@ export function streamFollowRows(db: GraphDatabase, s: ExportScope): AsyncGenera
   return db.stream<FollowRow>(FOLLOW_ROWS, { hashtag: s.hashtag, communityOnly: s.scope === 'COMMUNITY' }, EXPORT_TIMEOUT_MS);
 }
 
+// pagerank and community are the hashtag's scores as computeScores wrote them on the membership
+// (never computed by the export): members without a written score, and non-members, carry none.
 const NODE_FIELDS = `
+OPTIONAL MATCH (a)-[p:POSTED_WITH]->(h)
 RETURN a.did AS did, a.handle AS handle, a.displayName AS displayName, a.followersCount AS followersCount,
-       a.pagerank AS pagerank, a.community AS community, EXISTS { (a)-[:POSTED_WITH]->(h) } AS member
+       p.pagerank AS pagerank, p.community AS community, p IS NOT NULL AS member
 ORDER BY did`;
 
 const MEMBER_NODES = `

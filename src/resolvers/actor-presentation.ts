@@ -2,7 +2,9 @@
  * Hydration and presentation: skeletons of DIDs become Actor objects through ONE batched load,
  * then connection shapes. Resolvers call these after asking a query for the skeleton.
  */
+import DataLoader from 'dataloader';
 import type { ActorRecord, SkeletonPage } from '../graph/actor-queries.js';
+import { loadHashtagScores, type HashtagScoreRow } from '../graph/analytics-queries.js';
 import { actorRef, type ActorRef } from '../schema/arguments.js';
 import { encodeCursor, type CursorOrder } from '../schema/cursor.js';
 import { notFound } from '../schema/errors.js';
@@ -78,6 +80,26 @@ export async function resolveActor(ctx: ApiContext, value: string, argName = 'ac
 
 export function refKey(ref: ActorRef): string {
   return ref.kind === 'did' ? ref.did : ref.handle;
+}
+
+/**
+ * The scores computeScores wrote for one hashtag, for many actors in one query per request and
+ * hashtag (loaders live as long as the request's context, like the others in loaders.ts).
+ */
+const hashtagScoreLoaders = new WeakMap<ApiContext['loaders'], Map<string, DataLoader<string, HashtagScoreRow | null>>>();
+
+export function hashtagScores(ctx: ApiContext, hashtag: string, did: string): Promise<HashtagScoreRow | null> {
+  let byTag = hashtagScoreLoaders.get(ctx.loaders);
+  if (!byTag) hashtagScoreLoaders.set(ctx.loaders, (byTag = new Map()));
+  let loader = byTag.get(hashtag);
+  if (!loader) {
+    loader = new DataLoader(async (dids: readonly string[]) => {
+      const found = await loadHashtagScores(ctx.db, hashtag, dids);
+      return dids.map((d) => found.get(d) ?? null);
+    });
+    byTag.set(hashtag, loader);
+  }
+  return loader.load(did);
 }
 
 /** Profile counts are stored as floats by the driver; GraphQL Int wants integers. */

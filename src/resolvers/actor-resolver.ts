@@ -1,14 +1,15 @@
 /** `actor`, `actors`, and the fields of Actor that need more than its own node. */
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Float, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { actorsPage, countActors, type Keyset, type Neighbours } from '../graph/actor-queries.js';
+import { membersByPagerankPage } from '../graph/analytics-queries.js';
 import { actorRef, optionalHashtag, pageSize, searchText } from '../schema/arguments.js';
 import { Actor, ActorConnection } from '../schema/actor-types.js';
 import { perItem } from '../schema/complexity.js';
 import { decodeCursor } from '../schema/cursor.js';
 import { ActorOrder } from '../schema/enums.js';
 import type { ApiContext } from './context.js';
-import { hydrateActors, presentConnection, refKey } from './actor-presentation.js';
+import { hashtagScores, hydrateActors, presentConnection, refKey } from './actor-presentation.js';
 import { selects } from './selection.js';
 
 const DEFAULT_PAGE = 20;
@@ -38,7 +39,12 @@ export class ActorResolver {
     const filter = { hashtag: optionalHashtag(hashtag), search: searchText(search) };
     const size = pageSize(first, DEFAULT_PAGE);
     const position = decodeCursor(orderBy, after);
-    const skeleton = await actorsPage(ctx.db, { ...filter, order: orderBy, first: size, after: position });
+    // A hashtag's PageRank order is the one computeScores wrote for it (on POSTED_WITH): one
+    // hashtag's scores never reorder another's list, and no query writes them.
+    const skeleton =
+      orderBy === ActorOrder.PAGERANK && filter.hashtag !== null
+        ? await membersByPagerankPage(ctx.db, { hashtag: filter.hashtag, search: filter.search, first: size, after: position })
+        : await actorsPage(ctx.db, { ...filter, order: orderBy, first: size, after: position });
     return presentConnection(ctx, skeleton, orderBy, position !== null, () => countActors(ctx.db, filter));
   }
 
@@ -76,6 +82,21 @@ export class ActorResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<ActorConnection> {
     return neighbourConnection(ctx, 'MUTUALS', actor.did, neighbourArgs(hashtag, first, after), selects(info, 'totalCount'));
+  }
+
+  @FieldResolver(() => Float, { nullable: true })
+  async pagerank(@Root() actor: Actor, @Arg('hashtag', () => String, { nullable: true }) hashtag: string | null, @Ctx() ctx: ApiContext): Promise<number | null> {
+    const tag = optionalHashtag(hashtag);
+    if (tag === null) return actor.pagerank;
+    return (await hashtagScores(ctx, tag, actor.did))?.pagerank ?? null;
+  }
+
+  @FieldResolver(() => Int, { nullable: true })
+  async community(@Root() actor: Actor, @Arg('hashtag', () => String, { nullable: true }) hashtag: string | null, @Ctx() ctx: ApiContext): Promise<number | null> {
+    const tag = optionalHashtag(hashtag);
+    if (tag === null) return actor.community;
+    const community = (await hashtagScores(ctx, tag, actor.did))?.community;
+    return community == null ? null : Math.round(community);
   }
 
   @FieldResolver(() => Int, { description: 'Followers present in the graph (optionally members of hashtag), unlike followersCount.' })

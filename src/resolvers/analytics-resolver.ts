@@ -1,5 +1,10 @@
-/** Centrality rankings and Louvain communities, computed by CentralityService and hydrated here. */
-import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+/**
+ * Centrality rankings and Louvain communities, computed by CentralityService and hydrated here; and
+ * `computeScores`, the one operation that writes scores into the graph (a mutation, so it needs the
+ * API key when one is configured).
+ */
+import { Arg, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import type { CentralityService } from '../analytics/centrality-service.js';
 import { boundedInt, hashtag as hashtagArg, MAX_PAGE_SIZE, optionalHashtag } from '../schema/arguments.js';
 import { fixedItems, perItem } from '../schema/complexity.js';
 import { CentralityMetric, Scope } from '../schema/enums.js';
@@ -7,6 +12,30 @@ import { internal } from '../schema/errors.js';
 import { Community, RankedActor } from '../schema/graph-types.js';
 import { hydrateActors } from './actor-presentation.js';
 import type { ApiContext, CentralityProvider } from './context.js';
+
+// Kept next to its one mutation; it can move to src/schema/ with the other object types.
+@ObjectType({ description: 'What computeScores wrote: PageRank and Louvain over the members of a hashtag, on their POSTED_WITH.' })
+export class ScoresResult {
+  @Field({ description: 'Lower-case, without #.' })
+  hashtag!: string;
+
+  @Field(() => Int, { description: 'Members that got a pagerank and a community.' })
+  actors!: number;
+
+  @Field(() => Int)
+  communities!: number;
+
+  @Field(() => Int, { description: 'The graph version the scores were computed on.' })
+  graphVersion!: number;
+
+  @Field({ description: "'gds' or 'graphology'." })
+  engine!: string;
+
+  @Field(() => String, { nullable: true, description: 'When they were written (ISO 8601).' })
+  computedAt!: string | null;
+}
+
+type ScoresProvider = Pick<CentralityService, 'computeScores'>;
 
 @Resolver()
 export class AnalyticsResolver {
@@ -42,6 +71,17 @@ export class AnalyticsResolver {
       size: g.size,
       topMembers: g.topMembers.flatMap((did) => actors.get(did) ?? []),
     }));
+  }
+
+  @Mutation(() => ScoresResult, {
+    description:
+      "Computes PageRank and Louvain over a hashtag's members and stores them on its POSTED_WITH relationships (Actor.pagerank(hashtag:), actors(hashtag:, orderBy: PAGERANK), exports). Queries never store scores. NOT_FOUND for a hashtag not in the graph.",
+  })
+  async computeScores(@Arg('hashtag') hashtag: string, @Ctx() ctx: ApiContext): Promise<ScoresResult> {
+    const tag = hashtagArg(hashtag);
+    const provider = service(ctx) as CentralityProvider & Partial<ScoresProvider>;
+    if (typeof provider.computeScores !== 'function') throw internal('computing scores is not available on this server', 'NOT_CONFIGURED');
+    return provider.computeScores(tag);
   }
 }
 

@@ -33,10 +33,20 @@ export class Actor {
   @Field(() => String, { nullable: true, description: 'Account creation time as Bluesky reports it (ISO 8601).' })
   createdAt!: string | null;
 
-  @Field(() => Float, { nullable: true, description: 'Stored PageRank (written by analytics), if computed.' })
+  /** Resolved by ActorResolver.pagerank (optionally per hashtag); this is the node's own property. */
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "With hashtag: PageRank among its members as computeScores last wrote it (null when not a member or not computed). Without: the score stored on the actor's node, if any; no query writes it.",
+  })
   pagerank!: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Stored Louvain community id (written by analytics), if computed.' })
+  /** Resolved by ActorResolver.community (optionally per hashtag); this is the node's own property. */
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "With hashtag: Louvain community id among its members as computeScores last wrote it (the ids communities(hashtag) reports for that graph version). Without: the id stored on the actor's node, if any; no query writes it.",
+  })
   community!: number | null;
 
   @Field(() => [String], { description: 'Hashtags this actor is a member of (posted with), A to Z.' })

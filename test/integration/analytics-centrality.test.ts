@@ -1,15 +1,17 @@
 /**
  * Centrality and communities against a real Neo4j with GDS: both engines on the same graph, checked
  * against each other and, where the numbers can be counted independently (degrees), against the
- * fixture itself. Also: cache hits, write-back, projections dropped, bad input.
+ * fixture itself. Also: reads write nothing, the explicit computeScores step, cache hits, bounds and
+ * sharing, projections dropped, bad input.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CentralityService, type CentralityMetric, type RankedDid, type Scope } from '../../src/analytics/centrality-service.js';
+import { CentralityService, writeScores, type CentralityMetric, type RankedDid, type Scope } from '../../src/analytics/centrality-service.js';
 import { GraphDatabase, type Params } from '../../src/graph/database.js';
-import { bumpGraphVersion } from '../../src/graph/graph-version.js';
+import { bumpGraphVersion, readGraphVersion } from '../../src/graph/graph-version.js';
 import { openTestDatabase, resetGraph, testDatabaseUri } from '../support/neo4j.js';
 import { buildFixture, fixtureScope, loadFixture, type AnalyticsFixture } from '../support/analytics-fixture.js';
 import { spearman } from '../support/analytics-rank-correlation.js';
+import { snapshotProperties } from '../support/property-snapshot.js';
 
 let db: GraphDatabase;
 let fixture: AnalyticsFixture;
@@ -110,43 +112,133 @@ describe('cache', () => {
   });
 });
 
-describe('write-back', () => {
-  it('stores PageRank on the Actor nodes of the scope', async () => {
-    const ranking = await gds.centrality('PAGERANK', { hashtag: 'databs', scope: 'COMMUNITY', first: EVERYONE });
-    // The cache may have answered: recompute on a fresh service to be sure this call wrote.
-    const fresh = await new CentralityService(db, { gds: 'never' }).centrality('PAGERANK', { hashtag: 'databs', scope: 'COMMUNITY', first: EVERYONE });
-    const stored = await db.read<{ did: string; pagerank: number | null }>(
-      `MATCH (a:Actor)-[:POSTED_WITH]->(:Hashtag {name: 'databs'}) RETURN a.did AS did, a.pagerank AS pagerank`,
-    );
-    expect(stored).toHaveLength(ranking.length);
-    const byDid = toMap(fresh);
-    for (const row of stored) expect(row.pagerank).toBe(byDid.get(row.did));
+describe('reads write nothing', () => {
+  it('leaves every node and relationship property as it was after centrality and communities', async () => {
+    const before = await snapshotProperties(db);
+    for (const service of [new CentralityService(db), new CentralityService(db, { gds: 'never' })]) {
+      await service.centrality('PAGERANK', { hashtag: 'databs', scope: 'COMMUNITY', first: 5 });
+      await service.centrality('PAGERANK', { hashtag: 'other', scope: 'ALL', first: 5 });
+      await service.centrality('PAGERANK', { scope: 'ALL', first: 5 });
+      await service.communities('databs');
+      await service.communities('other');
+    }
+    expect(await snapshotProperties(db)).toEqual(before);
   });
+});
 
-  it('stores Louvain community ids and groups them as communities() reports', async () => {
+describe('computeScores (the explicit step)', () => {
+  const stored = (hashtag: string) =>
+    db.read<{ did: string; pagerank: number | null; community: number | null }>(
+      `MATCH (a:Actor)-[p:POSTED_WITH]->(:Hashtag {name: $hashtag}) RETURN a.did AS did, p.pagerank AS pagerank, p.community AS community`,
+      { hashtag },
+    );
+
+  it('writes PageRank and Louvain of its hashtag on POSTED_WITH, equal to what the queries answer, and nothing else', async () => {
+    await db.write(`MATCH ()-[p:POSTED_WITH]->() REMOVE p.pagerank, p.community`);
+    const otherBefore = await stored('other');
+    const nodesBefore = await db.read<{ did: string; props: Record<string, unknown> }>(`MATCH (a:Actor) RETURN a.did AS did, properties(a) AS props ORDER BY did`);
+
     for (const service of [gds, graphology]) {
-      const groups = await service.communities('#DataBS');
+      const result = await service.computeScores('#DataBS');
       const members = fixture.members.get('databs')!;
-      expect(groups.reduce((s, g) => s + g.size, 0)).toBe(members.size);
-      expect(groups.map((g) => g.id)).toEqual(groups.map((_, i) => i));
-      for (let i = 1; i < groups.length; i++) expect(groups[i]!.size).toBeLessThanOrEqual(groups[i - 1]!.size);
+      expect(result).toMatchObject({ hashtag: 'databs', actors: members.size, engine: await service.engine() });
+      expect(result.computedAt).toEqual(expect.any(String));
 
-      const stored = await db.read<{ did: string; community: number }>(
-        `MATCH (a:Actor)-[:POSTED_WITH]->(:Hashtag {name: 'databs'}) RETURN a.did AS did, a.community AS community`,
-      );
+      const rows = await stored('databs');
+      expect(rows).toHaveLength(members.size);
+      const ranking = toMap(await service.centrality('PAGERANK', { hashtag: 'databs', scope: 'COMMUNITY', first: EVERYONE }));
+      for (const row of rows) expect(row.pagerank).toBe(ranking.get(row.did));
+
+      const groups = await service.communities('databs');
       const sizes = new Map<number, number>();
-      for (const row of stored) sizes.set(row.community, (sizes.get(row.community) ?? 0) + 1);
+      for (const row of rows) sizes.set(row.community!, (sizes.get(row.community!) ?? 0) + 1);
       expect(Object.fromEntries(sizes)).toEqual(Object.fromEntries(groups.map((g) => [g.id, g.size])));
-
       // Top members: the community's members in PageRank order.
       const pagerank = await service.centrality('PAGERANK', { hashtag: 'databs', scope: 'COMMUNITY', first: EVERYONE });
-      const community = new Map(stored.map((r) => [r.did, r.community]));
+      const community = new Map(rows.map((r) => [r.did, r.community]));
       for (const g of groups.slice(0, 3)) {
         expect(g.topMembers).toEqual(pagerank.filter((r) => community.get(r.did) === g.id).slice(0, 10).map((r) => r.did));
       }
-      const engine = await service.engine();
-      console.log(`louvain (${engine}): ${groups.length} communities, largest ${groups.slice(0, 5).map((g) => g.size).join(', ')}`);
+      console.log(`louvain (${result.engine}): ${groups.length} communities, largest ${groups.slice(0, 5).map((g) => g.size).join(', ')}`);
     }
+
+    // Another hashtag's memberships (some of them the same actors) and every node are untouched.
+    expect(await stored('other')).toEqual(otherBefore);
+    expect(await db.read(`MATCH (a:Actor) RETURN a.did AS did, properties(a) AS props ORDER BY did`)).toEqual(nodesBefore);
+    const [stamp] = await db.read<{ version: number }>(`MATCH (h:Hashtag {name: 'databs'}) RETURN h.scoresGraphVersion AS version`);
+    expect(stamp!.version).toBe(await readGraphVersion(db));
+  });
+
+  it('writeScores does the same for callers without a service (the end of an ingest)', async () => {
+    const result = await writeScores(db, 'other', { gds: 'never' });
+    expect(result.actors).toBe(fixture.members.get('other')!.size);
+    const rows = await stored('other');
+    expect(rows.every((r) => typeof r.pagerank === 'number' && typeof r.community === 'number')).toBe(true);
+    expect(rows.reduce((s, r) => s + r.pagerank!, 0)).toBeCloseTo(1, 9);
+  });
+
+  it('refuses a hashtag the graph does not have with NOT_FOUND, writing nothing', async () => {
+    const before = await snapshotProperties(db);
+    await expect(gds.computeScores('nosuchtag')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await snapshotProperties(db)).toEqual(before);
+  });
+});
+
+describe('cache bounds and sharing', () => {
+  it('stays within its capacity under 500 distinct random hashtags, none of them cached or computed', async () => {
+    const service = new CentralityService(db, { cacheSize: 8 });
+    await service.centrality('DEGREE', { hashtag: 'databs', scope: 'ALL', first: 3 });
+    const computed = service.computations;
+    const runs = service.algorithmRuns;
+    for (let i = 0; i < 500; i++) {
+      const tag = `t${Math.random().toString(36).slice(2, 12)}${i}`;
+      expect(await service.centrality('PAGERANK', { hashtag: tag, scope: i % 2 ? 'ALL' : 'COMMUNITY', first: 3 })).toEqual([]);
+      if (i % 50 === 0) expect(await service.communities(tag)).toEqual([]);
+      expect(service.cacheSize).toBeLessThanOrEqual(8);
+    }
+    expect(service.computations).toBe(computed);
+    expect(service.algorithmRuns).toBe(runs);
+    expect(service.cacheSize).toBe(1);
+    // Real questions beyond the capacity evict the least recently used.
+    for (const metric of ['PAGERANK', 'DEGREE', 'IN_DEGREE', 'OUT_DEGREE'] as const) {
+      for (const [hashtag, scope] of [['databs', 'ALL'], ['databs', 'COMMUNITY'], ['other', 'ALL']] as const) {
+        await service.centrality(metric, { hashtag, scope, first: 1 });
+        expect(service.cacheSize).toBeLessThanOrEqual(8);
+      }
+    }
+    expect(service.cacheSize).toBe(8);
+  });
+
+  it('runs the algorithm once for concurrent identical cold questions', async () => {
+    for (const service of [new CentralityService(db), new CentralityService(db, { gds: 'never' })]) {
+      const ask = () => service.centrality('PAGERANK', { hashtag: 'databs', scope: 'ALL', first: 10 });
+      const answers = await Promise.all([ask(), ask(), ask(), ask()]);
+      expect(service.algorithmRuns).toBe(1);
+      for (const a of answers) expect(a).toEqual(answers[0]);
+      // Louvain needs PageRank: it reuses the answer instead of running it again.
+      const groups = await Promise.all([service.communities('databs'), service.communities('databs')]);
+      expect(groups[1]).toEqual(groups[0]);
+      expect(service.algorithmRuns).toBe(3); // PageRank (COMMUNITY scope) + Louvain
+    }
+  });
+
+  it('runs distinct computations one at a time through the queue', async () => {
+    const service = new CentralityService(db, { gds: 'never' });
+    const questions = (['PAGERANK', 'DEGREE', 'IN_DEGREE', 'OUT_DEGREE'] as const).map((metric) =>
+      service.centrality(metric, { hashtag: 'databs', scope: 'ALL', first: 1 }),
+    );
+    let most = 0;
+    let waiting = 0;
+    const watch = setInterval(() => {
+      most = Math.max(most, service.running);
+      waiting = Math.max(waiting, service.pending - service.running);
+    }, 1);
+    await Promise.all(questions);
+    clearInterval(watch);
+    expect(most).toBe(1);
+    expect(waiting).toBeGreaterThan(0);
+    expect(service.pending).toBe(0);
+    expect(service.algorithmRuns).toBe(4);
   });
 });
 

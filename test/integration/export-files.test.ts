@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CentralityService } from '../../src/analytics/centrality-service.js';
+import { writeScores } from '../../src/analytics/centrality-service.js';
 import { ExportService, type ExportFormat } from '../../src/export/export-service.js';
 import { GraphDatabase, type Params } from '../../src/graph/database.js';
 import { bumpGraphVersion } from '../../src/graph/graph-version.js';
@@ -29,9 +29,8 @@ beforeAll(async () => {
   await loadFixture(db, fixture);
   directory = mkdtempSync(join(tmpdir(), 'exports-'));
   exports = new ExportService(db, directory);
-  // So that GEXF/GraphML carry pagerank and community.
-  const analytics = new CentralityService(db);
-  await analytics.communities('databs');
+  // So that GEXF/GraphML carry pagerank and community (the explicit step; queries write nothing).
+  await writeScores(db, 'databs');
 }, 300_000);
 
 afterAll(async () => {

@@ -1,7 +1,8 @@
 /**
  * `centrality` and `communities` through the real CentralityService (GDS when installed) over HTTP:
  * degree rankings equal counts on the in-memory model, every metric equals the service's own
- * answer hydrated, and communities partition the members.
+ * answer hydrated, and communities partition the members. Queries write nothing; computeScores
+ * (keyed) writes one hashtag's scores.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CentralityService } from '../../src/analytics/centrality-service.js';
@@ -12,6 +13,7 @@ import { cmp, GraphModel } from '../support/graphql-model.js';
 import { startTestServer, type TestServer } from '../support/graphql-server.js';
 import { loadGraph, type GraphFixture } from '../support/load-graph.js';
 import { openTestDatabase, resetGraph } from '../support/neo4j.js';
+import { snapshotProperties } from '../support/property-snapshot.js';
 
 let db: GraphDatabase;
 let server: TestServer;
@@ -101,7 +103,13 @@ describe('centrality', () => {
 
 describe('communities', () => {
   it('partitions the members; top members are members of their community, by pagerank, hydrated', async () => {
-    const r = await graphql(server.url, `{ communities(hashtag: "databs") { id size topMembers { did community pagerank hashtags } } }`);
+    const scores = await graphql(server.url, `mutation { computeScores(hashtag: "databs") { hashtag actors communities } }`);
+    expect(scores.errors).toBeUndefined();
+    expect(scores.data!.computeScores).toMatchObject({ hashtag: 'databs', actors: model.members('databs').size });
+    const r = await graphql(
+      server.url,
+      `{ communities(hashtag: "databs") { id size topMembers { did community(hashtag: "databs") pagerank(hashtag: "databs") hashtags } } }`,
+    );
     expect(r.errors).toBeUndefined();
     const groups = r.data!.communities as Array<{ id: number; size: number; topMembers: Array<{ did: string; community: number; pagerank: number; hashtags: string[] }> }>;
     expect(groups.length).toBeGreaterThan(1);
@@ -113,7 +121,7 @@ describe('communities', () => {
     );
     for (const g of groups) {
       for (const m of g.topMembers) {
-        expect(m.community).toBe(g.id); // written back by the service, read through Actor.community
+        expect(m.community).toBe(g.id); // written by computeScores, read through Actor.community(hashtag)
         expect(m.hashtags).toContain('databs');
       }
       const ranks = g.topMembers.map((m) => m.pagerank);
@@ -124,5 +132,103 @@ describe('communities', () => {
   it('refuses a bad hashtag before computing anything', async () => {
     const r = await graphql(server.url, `{ communities(hashtag: "no spaces allowed") { id } }`);
     expect(r.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers an empty list for a hashtag not in the graph', async () => {
+    const r = await graphql(server.url, `{ communities(hashtag: "nosuchtag") { id } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.communities).toEqual([]);
+  });
+});
+
+describe('queries never write', () => {
+  const BY_PAGERANK = `query($tag: String) { actors(hashtag: $tag, orderBy: PAGERANK, first: 1000) { nodes { did pagerank(hashtag: $tag) } } }`;
+
+  it('centrality(PAGERANK) and communities over HTTP leave every node and relationship property unchanged', async () => {
+    // Cold questions (a fresh server, so nothing is cached): each one computes.
+    const fresh = new CentralityService(db);
+    const cold = await startTestServer({ db, centrality: fresh });
+    try {
+      const before = await snapshotProperties(db);
+      for (const [tag, scope] of [['databs', 'COMMUNITY'], ['databs', 'ALL'], ['rustlang', 'ALL'], [null, 'ALL']] as const) {
+        const r = await graphql(cold.url, RANKED, { metric: 'PAGERANK', tag, scope, first: 5 });
+        expect(r.errors).toBeUndefined();
+      }
+      for (const tag of ['databs', 'rustlang']) expect((await graphql(cold.url, `{ communities(hashtag: "${tag}") { id } }`)).errors).toBeUndefined();
+      expect(fresh.algorithmRuns).toBeGreaterThanOrEqual(6);
+      expect(await snapshotProperties(db)).toEqual(before);
+    } finally {
+      await cold.close();
+    }
+  });
+
+  it('actors(orderBy: PAGERANK) keeps its order after an anonymous centrality query of another scope', async () => {
+    expect((await graphql(server.url, `mutation { computeScores(hashtag: "rustlang") { actors } }`)).errors).toBeUndefined();
+    const before = await graphql(server.url, BY_PAGERANK, { tag: 'rustlang' });
+    const nodes = before.data!.actors.nodes as Array<{ did: string; pagerank: number | null }>;
+    expect(nodes.length).toBe(model.members('rustlang').size);
+    expect(nodes.every((n) => typeof n.pagerank === 'number')).toBe(true);
+    expect(nodes.map((n) => n.pagerank)).toEqual(nodes.map((n) => n.pagerank).sort((a, b) => b! - a!));
+    const unfiltered = await graphql(server.url, BY_PAGERANK, {});
+
+    const fresh = new CentralityService(db);
+    const other = await startTestServer({ db, centrality: fresh });
+    try {
+      for (const [tag, scope] of [['rustlang', 'ALL'], ['databs', 'COMMUNITY'], [null, 'ALL']] as const) {
+        expect((await graphql(other.url, RANKED, { metric: 'PAGERANK', tag, scope, first: 5 })).errors).toBeUndefined();
+      }
+      expect((await graphql(other.url, `{ communities(hashtag: "rustlang") { id } }`)).errors).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+    expect(await graphql(server.url, BY_PAGERANK, { tag: 'rustlang' })).toEqual(before);
+    expect(await graphql(server.url, BY_PAGERANK, {})).toEqual(unfiltered);
+  });
+});
+
+describe('computeScores', () => {
+  const stored = (hashtag: string) =>
+    db.read<{ did: string; pagerank: number | null; community: number | null }>(
+      `MATCH (a:Actor)-[p:POSTED_WITH]->(:Hashtag {name: $hashtag}) RETURN a.did AS did, p.pagerank AS pagerank, p.community AS community ORDER BY did`,
+      { hashtag },
+    );
+
+  it('writes the scores of its hashtag only', async () => {
+    await db.write(`MATCH ()-[p:POSTED_WITH]->() REMOVE p.pagerank, p.community`);
+    const nodes = await db.read(`MATCH (a:Actor) RETURN a.did AS did, properties(a) AS props ORDER BY did`);
+    const r = await graphql(server.url, `mutation { computeScores(hashtag: "#DataBS") { hashtag actors communities graphVersion engine computedAt } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.computeScores).toMatchObject({ hashtag: 'databs', actors: model.members('databs').size, engine: 'gds' });
+    const ranking = new Map((await centrality.centrality('PAGERANK', { hashtag: 'databs', scope: 'COMMUNITY', first: 100_000 })).map((x) => [x.did, x.score]));
+    for (const row of await stored('databs')) expect(row.pagerank).toBe(ranking.get(row.did));
+    expect((await stored('rustlang')).every((row) => row.pagerank === null && row.community === null)).toBe(true);
+    expect(await db.read(`MATCH (a:Actor) RETURN a.did AS did, properties(a) AS props ORDER BY did`)).toEqual(nodes);
+  });
+
+  it('answers NOT_FOUND for a hashtag not in the graph', async () => {
+    const r = await graphql(server.url, `mutation { computeScores(hashtag: "nosuchtag") { actors } }`);
+    expect(r.errors![0]!.extensions!.code).toBe('NOT_FOUND');
+  });
+
+  it('needs the API key when one is configured', async () => {
+    const KEY = 'scores-test-key-0123456789';
+    const keyed = await startTestServer({ db, centrality, env: { API_KEY: KEY } });
+    try {
+      const before = await snapshotProperties(db);
+      await db.write(`MATCH ()-[p:POSTED_WITH]->(:Hashtag {name: 'rustlang'}) REMOVE p.pagerank, p.community`);
+      const cleared = await snapshotProperties(db);
+      const anonymous = await graphql(keyed.url, `mutation { computeScores(hashtag: "rustlang") { actors } }`);
+      expect(anonymous.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+      expect(await snapshotProperties(db)).toEqual(cleared);
+      const wrong = await graphql(keyed.url, `mutation { computeScores(hashtag: "rustlang") { actors } }`, undefined, { apiKey: 'wrong' });
+      expect(wrong.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+      const ok = await graphql(keyed.url, `mutation { computeScores(hashtag: "rustlang") { actors } }`, undefined, { apiKey: KEY });
+      expect(ok.errors).toBeUndefined();
+      expect(ok.data!.computeScores.actors).toBe(model.members('rustlang').size);
+      expect((await stored('rustlang')).every((row) => typeof row.pagerank === 'number')).toBe(true);
+      expect(before.nodes).toBe(cleared.nodes);
+    } finally {
+      await keyed.close();
+    }
   });
 });

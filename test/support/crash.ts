@@ -5,6 +5,7 @@ import { waitFor, type spawnCli } from './cli.js';
 
 export interface RunState {
   id: string;
+  status: string;
   stage: string;
   membersDone: number;
   searchPages: number;
@@ -14,7 +15,7 @@ export interface RunState {
 export async function latestRunState(db: GraphDatabase, hashtag: string): Promise<RunState | undefined> {
   const rows = await db.read<RunState>(
     `MATCH (r:IngestRun {hashtag: $hashtag})
-     RETURN r.id AS id, r.stage AS stage, r.membersDone AS membersDone, r.searchPages AS searchPages, r.follows AS follows
+     RETURN r.id AS id, r.status AS status, r.stage AS stage, r.membersDone AS membersDone, r.searchPages AS searchPages, r.follows AS follows
      ORDER BY r.startedAt DESC LIMIT 1`,
     { hashtag },
   );

@@ -20,7 +20,8 @@ export function buildApiFixture(): GraphFixture {
   const dids = actors.map((a) => a.did);
   const memberships = [
     ...base.memberships,
-    ...dids.filter((_, i) => i % 4 === 0).map((did) => ({ did, hashtag: 'rustlang', posts: 2 })),
+    // Written scores for #rustlang on two memberships in three (some tie), unrelated to the node's.
+    ...dids.filter((_, i) => i % 4 === 0).map((did, j) => ({ did, hashtag: 'rustlang', posts: 2, ...(j % 3 !== 1 ? { pagerank: ((j * 37) % 11) / 10, community: j % 3 } : {}) })),
   ];
   const follows = [...base.follows];
   // Outsiders (never crawled) following members back: followers and mutuals from outside the tag.

@@ -117,6 +117,7 @@ export class GraphModel {
     }
     const key = (d: string): number | string => {
       const a = this.actors.get(d)!;
+      if (order === 'PAGERANK' && hashtag) return this.fixture.memberships.find((m) => m.did === d && m.hashtag === hashtag)?.pagerank ?? -1;
       return order === 'FOLLOWERS' ? (a.followersCount ?? -1) : order === 'PAGERANK' ? (a.pagerank ?? -1) : a.handle;
     };
     return dids.sort((x, y) => {

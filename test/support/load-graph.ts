@@ -24,7 +24,8 @@ export interface FixtureActor {
 
 export interface GraphFixture {
   readonly actors: FixtureActor[];
-  readonly memberships: Array<{ did: string; hashtag: string; posts: number }>;
+  /** pagerank/community: the hashtag's scores as computeScores would have written them. */
+  readonly memberships: Array<{ did: string; hashtag: string; posts: number; pagerank?: number | null; community?: number | null }>;
   /** [source DID, target DID] */
   readonly follows: Array<[string, string]>;
 }
@@ -43,7 +44,8 @@ MERGE (h:Hashtag {name: r.hashtag})
 WITH h, r
 MATCH (a:Actor {did: r.did})
 MERGE (a)-[p:POSTED_WITH]->(h)
-SET p.posts = r.posts, p.firstAt = '2025-01-01T00:00:00.000Z', p.lastAt = '2025-05-01T00:00:00.000Z', p.runId = 'fixture'`;
+SET p.posts = r.posts, p.firstAt = '2025-01-01T00:00:00.000Z', p.lastAt = '2025-05-01T00:00:00.000Z', p.runId = 'fixture',
+    p.pagerank = r.pagerank, p.community = r.community`;
 
 const FOLLOWS = `
 UNWIND $rows AS r
@@ -70,7 +72,8 @@ export async function loadGraph(db: GraphDatabase, fixture: GraphFixture): Promi
     profileFetchedAt: a.profileFetchedAt ?? null,
   }));
   for (let i = 0; i < actors.length; i += BATCH) await db.write(ACTORS, { rows: actors.slice(i, i + BATCH) });
-  for (let i = 0; i < fixture.memberships.length; i += BATCH) await db.write(MEMBERSHIPS, { rows: fixture.memberships.slice(i, i + BATCH) });
+  const memberships = fixture.memberships.map((m) => ({ ...m, pagerank: m.pagerank ?? null, community: m.community ?? null }));
+  for (let i = 0; i < memberships.length; i += BATCH) await db.write(MEMBERSHIPS, { rows: memberships.slice(i, i + BATCH) });
   for (let i = 0; i < fixture.follows.length; i += BATCH) await db.write(FOLLOWS, { rows: fixture.follows.slice(i, i + BATCH) });
 }
 

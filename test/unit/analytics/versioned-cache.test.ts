@@ -33,3 +33,34 @@ describe('VersionedCache', () => {
     expect(await cache.get('k', 5, async () => 'again')).toBe('v5');
   });
 });
+
+describe('VersionedCache capacity', () => {
+  it('holds at most `capacity` answers, evicting the least recently used', async () => {
+    const cache = new VersionedCache<string>(3);
+    for (const k of ['a', 'b', 'c']) await cache.get(k, 1, async () => k);
+    await cache.get('a', 1, async () => 'recomputed'); // a is now the most recent
+    await cache.get('d', 1, async () => 'd'); // evicts b
+    expect(cache.size).toBe(3);
+    expect(cache.settled('b', 1)).toBeUndefined();
+    expect(await cache.get('a', 1, async () => 'again')).toBe('a');
+    expect(await cache.get('b', 1, async () => 'b2')).toBe('b2');
+    for (let i = 0; i < 500; i++) await cache.get(`k${i}`, 1, async () => 'x');
+    expect(cache.size).toBe(3);
+  });
+
+  it('knows which answers are settled, and takes offers only for absent keys of the current version', async () => {
+    const cache = new VersionedCache<string>(4);
+    let release!: (v: string) => void;
+    const pending = cache.get('slow', 1, () => new Promise<string>((resolve) => (release = resolve)));
+    expect(cache.settled('slow', 1)).toBeUndefined();
+    release('done');
+    await pending;
+    expect(cache.settled('slow', 1)).toBe('done');
+    cache.offer('slow', 1, 'other');
+    cache.offer('old', 0, 'stale');
+    cache.offer('new', 1, 'offered');
+    expect(cache.settled('slow', 1)).toBe('done');
+    expect(cache.settled('old', 0)).toBeUndefined();
+    expect(await cache.get('new', 1, async () => 'computed')).toBe('offered');
+  });
+});
