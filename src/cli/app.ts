@@ -10,12 +10,14 @@ import { startServer } from '../server/create-server.js';
 
 export interface RunningApp {
   readonly url: string;
+  /** Whether / serves the graph view (its build was found). */
+  readonly webView: boolean;
   readonly db: GraphDatabase;
   readonly ingest: IngestService;
   close(): Promise<void>;
 }
 
-export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+export async function startApp(config: Config, logger: Logger, options: { sourceLabel?: string } = {}): Promise<RunningApp> {
   redact(config.server.apiKey);
   redact(config.bsky.appPassword);
   redact(config.neo4j.password);
@@ -28,7 +30,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   await migrate(db);
   // The ingest rides out Neo4j restarts; API reads fail fast instead of hanging.
   const ingestDb = GraphDatabase.fromConfig(config, { maxRetryTimeMs: INGEST_RETRY_MS });
-  const ingest = new IngestService({ db: ingestDb, config, logger });
+  const ingest = new IngestService({ db: ingestDb, config, logger, ...(options.sourceLabel ? { sourceLabel: options.sourceLabel } : {}) });
   const server = await startServer({
     config,
     db,
@@ -40,6 +42,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   logger.info('serving', { url: server.url, neo4j: config.neo4j.uri });
   return {
     url: server.url,
+    webView: server.webView,
     db,
     ingest,
     close: async () => {

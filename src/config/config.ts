@@ -4,6 +4,9 @@
  * profile fails at start-up instead of surfacing as a strange crawl an hour later.
  */
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
@@ -37,7 +40,10 @@ export interface Config {
     readonly rateLimit: RateLimit;
     readonly concurrency: number;
     readonly maxRetries: number;
+    /** Whole request, headers and body: a server that drips its body times out too. */
     readonly requestTimeoutMs: number;
+    /** Largest response body accepted; anything bigger fails the request without a retry. */
+    readonly maxBodyBytes: number;
     /** Pages of one member's follows before the list counts as unreadable (an endless cursor). */
     readonly maxFollowPages: number;
   };
@@ -54,6 +60,14 @@ export interface Config {
     readonly apiKeyQueries: boolean;
     readonly production: boolean;
     readonly exportDir: string;
+    /** Host header names (no port) the server answers; undefined: the default for the bind address (src/server/host-check.ts). */
+    readonly allowedHosts: readonly string[] | undefined;
+    /** Open connections at most; more are refused. */
+    readonly maxConnections: number;
+    /** Requests per minute per client (API key, else IP); 0 turns the limit off. */
+    readonly rateLimitPerMinute: number;
+    /** Requests a client may send at once before the per-minute rate applies. */
+    readonly rateLimitBurst: number;
   };
   readonly logLevel: LogLevel;
 }
@@ -109,6 +123,46 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `"${value}" is not true or false`);
 }
 
+/** `localhost,graph.example.org,[::1]`: lower-cased host names without ports. */
+function hostList(env: Env, name: string): readonly string[] | undefined {
+  const value = text(env, name);
+  if (value === undefined) return undefined;
+  const hosts = value.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+  for (const h of hosts) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(h)) throw new ConfigError(name, `"${h}" is not a host name (no port, no scheme; IPv6 in brackets)`);
+  }
+  if (hosts.length === 0) throw new ConfigError(name, 'lists no host');
+  return hosts;
+}
+
+/**
+ * The password neo4j/neo4jctl generated for the project's own server (`<home>/auth/password`), used
+ * only when NEO4J_URI is unset or names that server (loopback, NEO4J_BOLT_PORT or 7687), so it is
+ * never sent to another server. Undefined when the file is absent or BSKY_NEO4J_AUTH=off.
+ */
+function localServerPassword(env: Env): string | undefined {
+  if (/^(off|false|0)$/i.test(text(env, 'BSKY_NEO4J_AUTH') ?? '')) return undefined;
+  const uri = text(env, 'NEO4J_URI');
+  if (uri !== undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(uri);
+    } catch {
+      return undefined; // reported as a malformed NEO4J_URI
+    }
+    const localPort = text(env, 'NEO4J_BOLT_PORT', '7687');
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+    if (!['bolt:', 'neo4j:'].includes(parsed.protocol) || !loopback || (parsed.port || '7687') !== localPort) return undefined;
+  }
+  const file = join(text(env, 'BSKY_NEO4J_HOME', 'neo4j/home')!, 'auth', 'password');
+  try {
+    return readFileSync(file, 'utf8').split(/\r?\n/)[0].trim() || undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ConfigError('NEO4J_PASSWORD', `unset, and ${file} cannot be read (${(err as NodeJS.ErrnoException).code})`);
+  }
+}
+
 /** `3000/300` = 3000 requests per 300 seconds, as the PDS announces in `ratelimit-policy`. */
 export function parseRateLimit(value: string, name = 'BSKY_RATE_LIMIT'): RateLimit {
   const m = /^(\d+)\s*\/\s*(\d+(?:\.\d+)?)$/.exec(value.trim());
@@ -145,9 +199,9 @@ export function loadConfig(env: Env = process.env): Config {
     neo4j: {
       uri: url(env, 'NEO4J_URI', ['bolt:', 'neo4j:', 'bolt+s:', 'neo4j+s:', 'bolt+ssc:', 'neo4j+ssc:'], 'bolt://127.0.0.1:7687')!,
       user: text(env, 'NEO4J_USER', 'neo4j')!,
-      password,
+      password: password ?? localServerPassword(env),
       database: text(env, 'NEO4J_DATABASE'),
-      home: text(env, 'NEO4J_HOME', 'neo4j/home')!,
+      home: text(env, 'BSKY_NEO4J_HOME', 'neo4j/home')!,
       queryTimeoutMs: integer(env, 'NEO4J_QUERY_TIMEOUT_MS', 30_000, 100, 3_600_000),
     },
     bsky: {
@@ -159,6 +213,7 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: integer(env, 'BSKY_CONCURRENCY', 16, 1, 256),
       maxRetries: integer(env, 'BSKY_MAX_RETRIES', 6, 0, 50),
       requestTimeoutMs: integer(env, 'BSKY_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+      maxBodyBytes: integer(env, 'BSKY_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       maxFollowPages: integer(env, 'BSKY_MAX_FOLLOW_PAGES', 2_000, 1, 1_000_000),
     },
     ingest: {
@@ -172,6 +227,10 @@ export function loadConfig(env: Env = process.env): Config {
       apiKeyQueries: bool(env, 'API_KEY_QUERIES', false),
       production: text(env, 'NODE_ENV') === 'production',
       exportDir: text(env, 'EXPORT_DIR', '.bsky-graph/exports')!,
+      allowedHosts: hostList(env, 'ALLOWED_HOSTS'),
+      maxConnections: integer(env, 'MAX_CONNECTIONS', 256, 1, 1_000_000),
+      rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
+      rateLimitBurst: integer(env, 'RATE_LIMIT_BURST', 300, 1, 10_000_000),
     },
     logLevel: logLevel as LogLevel,
   };

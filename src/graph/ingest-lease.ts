@@ -66,16 +66,27 @@ export async function grantLease(tx: ManagedTransaction, hashtag: string, holder
   return { hashtag, holder, token: Number(row.get('token')), ttlMs };
 }
 
-// The check takes the lease's write lock too, so a takeover either commits before (and this
-// fails) or waits until this transaction has committed.
+// Two statements: the first takes the lease's write lock, so the second reads the last committed
+// grant (a single MATCH … WHERE … SET would filter on a value read before waiting for the lock,
+// and could extend a lease that was taken over meanwhile). Holding the lock to commit means a
+// takeover either committed before (and this fails) or waits until this transaction is done.
+const LOCK_HELD = `
+MATCH (l:IngestLease {hashtag: $hashtag})
+SET l.lockedAt = timestamp()`;
+
 const ASSERT = `
 MATCH (l:IngestLease {hashtag: $hashtag})
 WHERE l.holder = $holder AND l.token = $token AND l.expiresAt >= timestamp()
 SET l.expiresAt = timestamp() + $ttl
 RETURN l.token AS token`;
 
-/** Proves `lease` inside a write transaction and extends it; throws LeaseLostError otherwise. */
+/**
+ * Proves `lease` inside a write transaction and extends it; throws LeaseLostError otherwise.
+ * Writers call it after their own writes and before touching the IngestRun node: the lease lock
+ * is then held only briefly, always before the run node's (no deadlock with the heartbeat).
+ */
 export async function assertLease(tx: ManagedTransaction, lease: Lease): Promise<void> {
+  await tx.run(LOCK_HELD, { hashtag: lease.hashtag });
   const result = await tx.run(ASSERT, { hashtag: lease.hashtag, holder: lease.holder, token: lease.token, ttl: lease.ttlMs });
   if (result.records.length === 0) throw new LeaseLostError(lease);
 }
@@ -88,6 +99,7 @@ RETURN l.token AS token`;
 
 /** Gives the lease back (only if still held with this token); true when it was. */
 export async function releaseLease(tx: ManagedTransaction, lease: Omit<Lease, 'ttlMs'>): Promise<boolean> {
+  await tx.run(LOCK_HELD, { hashtag: lease.hashtag });
   const result = await tx.run(RELEASE, { hashtag: lease.hashtag, holder: lease.holder, token: lease.token });
   return result.records.length > 0;
 }

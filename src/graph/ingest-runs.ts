@@ -18,6 +18,8 @@ export interface NewRun {
   readonly since: string | null;
   readonly until: string | null;
   readonly allowShrink: boolean;
+  /** What was crawled: the service URL, or a label such as the demo's devnet seed and size. */
+  readonly source: string;
 }
 
 export interface StoredRun extends IngestRunRecord {
@@ -27,6 +29,7 @@ export interface StoredRun extends IngestRunRecord {
   /** Last batch committed by the run's process. */
   readonly heartbeatAt: string | null;
   readonly allowShrink: boolean;
+  readonly source: string | null;
 }
 
 const COUNTER_KEYS = Object.keys(EMPTY_COUNTERS) as Array<keyof IngestCounters>;
@@ -34,7 +37,7 @@ const COUNTER_KEYS = Object.keys(EMPTY_COUNTERS) as Array<keyof IngestCounters>;
 const CREATE = `
 CREATE (r:IngestRun {id: $id, hashtag: $hashtag, stamp: $stamp, owner: $owner, status: 'RUNNING', stage: 'SEARCH',
   startedAt: datetime(), finishedAt: null, error: null, maxPosts: $maxPosts, since: $since, until: $until, checkpoint: null,
-  allowShrink: $allowShrink, removedMembers: 0, removedFollows: 0})
+  allowShrink: $allowShrink, source: $source, removedMembers: 0, removedFollows: 0})
 SET r += $counters
 RETURN r`;
 
@@ -253,6 +256,7 @@ function toRun(p: Record<string, unknown>): StoredRun {
     checkpoint: (p.checkpoint as string | null) ?? null,
     heartbeatAt: iso(p.heartbeatAt),
     allowShrink: p.allowShrink === true,
+    source: (p.source as string | null) ?? null,
     removedMembers: Number(p.removedMembers ?? 0),
     removedFollows: Number(p.removedFollows ?? 0),
   };

@@ -140,7 +140,6 @@ SET r += $counters, r.heartbeatAt = datetime(),
     r.checkpoint = CASE WHEN $checkpoint IS NULL THEN r.checkpoint ELSE $checkpoint END`;
 
 export async function writeIngestBatch(tx: ManagedTransaction, b: IngestBatch): Promise<void> {
-  await assertLease(tx, b.lease);
   const base = { runId: b.runId, hashtag: b.hashtag, stamp: b.stamp };
   if (b.members.length) await tx.run(MEMBERS, { ...base, members: b.members });
   if (b.newMembers.length) await tx.run(SAW, { ...base, newMembers: b.newMembers });
@@ -149,6 +148,8 @@ export async function writeIngestBatch(tx: ManagedTransaction, b: IngestBatch): 
   if (b.edges.length) await tx.run(EDGES, { ...base, groups: groupBySource(b.edges) });
   if (b.completed.length) await tx.run(COMPLETED, { ...base, completed: b.completed });
   if (b.incomplete.length) await tx.run(INCOMPLETE, { ...base, incomplete: b.incomplete });
+  // Nothing above commits unless the lease is still this run's (checked last: see assertLease).
+  await assertLease(tx, b.lease);
   await tx.run(RUN, { runId: b.runId, counters: b.counters, checkpoint: b.checkpoint });
 }
 
@@ -279,7 +280,6 @@ export interface FinaliseResult {
  * allowed share throws ShrinkRefusedError before anything is deleted.
  */
 export async function finaliseHashtag(tx: ManagedTransaction, args: FinaliseArgs): Promise<FinaliseResult> {
-  await assertLease(tx, args.lease);
   const params = { runId: args.runId, hashtag: args.hashtag, stamp: args.stamp, pruneMembers: args.pruneMembers };
   const row = (await tx.run(PLAN, params)).records[0]!;
   const plan: PrunePlan = {
@@ -295,6 +295,8 @@ export async function finaliseHashtag(tx: ManagedTransaction, args: FinaliseArgs
   if (plan.followsStale > 0) await tx.run(DELETE_STALE, params);
   if (args.pruneMembers && plan.membersRemoved > 0) await tx.run(PRUNE_MEMBERS, params);
   const counts = (await tx.run(COUNTS, params)).records[0];
+  // The deletions above commit only if this run still holds the lease (see assertLease).
+  await assertLease(tx, args.lease);
   return {
     members: Number(counts?.get('members') ?? 0),
     follows: Number(counts?.get('follows') ?? 0),

@@ -46,6 +46,8 @@ export interface IngestServiceOptions {
   readonly logger: Logger;
   readonly onProgress?: ProgressListener;
   readonly batchEdges?: number;
+  /** Recorded on each run as what it crawled; default: the service URL. */
+  readonly sourceLabel?: string;
 }
 
 export interface ResumeOptions {
@@ -169,6 +171,7 @@ export class IngestService implements IngestController {
       since: input.since ?? null,
       until: input.until ?? null,
       allowShrink: input.allowShrink === true,
+      source: this.options.sourceLabel ?? this.options.config.bsky.service,
     }, this.options.config.ingest.leaseTtlMs);
     return this.granted(decision, id, hashtag);
   }

@@ -44,16 +44,24 @@ export async function demoCommand(argv: string[]): Promise<number> {
     BSKY_APP_PASSWORD: devnet.credentials.password,
     BSKY_RATE_LIMIT: '1000/10',
   });
-  const app = await startApp(config, logger);
+  // Runs record what they crawled: only a finished crawl of this very devnet may be reused.
+  const source = `devnet seed=${seed} members=${members}`;
+  const app = await startApp(config, logger, { sourceLabel: source });
   try {
     const last = (await listRuns(app.db, 1, HASHTAG))[0];
-    if (last?.status === 'SUCCEEDED' && !values.fresh) {
+    const reusable = last?.status === 'SUCCEEDED' && last.source === source;
+    if (reusable && !values.fresh) {
       say(`Reusing the ingest of #${HASHTAG} from ${last.startedAt} (${last.counters.members} members, ${last.counters.follows} follows); --fresh crawls again.`);
     } else {
+      if (last && !reusable && !values.fresh) {
+        const what = last.status !== 'SUCCEEDED' ? `did not finish (${last.status.toLowerCase()})` : `came from ${last.source ?? 'another source'}`;
+        say(`The stored #${HASHTAG} ${what}, not from this ${source}: crawling again.`);
+      }
       say(`Ingesting #${HASHTAG}…`);
       const reporter = createProgressReporter(process.stderr.isTTY === true);
       const unsubscribe = app.ingest.subscribe((_run, counters, stage) => reporter.update(counters, stage));
-      const run = await app.ingest.run({ hashtag: HASHTAG });
+      // The demo's network is synthetic and new each time: whatever #databs held before is replaced.
+      const run = await app.ingest.run({ hashtag: HASHTAG, allowShrink: true });
       unsubscribe();
       reporter.stop();
       if (run.status !== 'SUCCEEDED') throw new Error(`the ingest ${run.status.toLowerCase()}: ${run.error}`);
@@ -62,9 +70,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
     }
     const browserPort = process.env.NEO4J_HTTP_PORT ?? '7474';
     say('');
-    say(`  Graph view      ${app.url}/`);
+    say(app.webView ? `  Graph view      ${app.url}/` : '  Graph view      not built: run `npm run build`, then the demo again');
     say(`  GraphQL         ${app.url}/graphql   (Apollo Sandbox, example queries preloaded)`);
-    say(`  Neo4j Browser   http://127.0.0.1:${browserPort}/browser/   (connect to ${config.neo4j.uri}, no auth)`);
+    say(`  Neo4j Browser   http://127.0.0.1:${browserPort}/browser/   (connect to ${config.neo4j.uri}, ${config.neo4j.password === undefined ? 'no auth' : `user ${config.neo4j.user}, password: ${process.env.NEO4J_PASSWORD ? '$NEO4J_PASSWORD' : `cat ${config.neo4j.home}/auth/password`}`})`);
     say('');
     say('Ctrl-C stops everything the demo started.');
     await waitForSignal();

@@ -9,7 +9,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const app = await startApp(config, logger);
-  process.stdout.write(`GraphQL  ${app.url}/graphql\nGraph    ${app.url}/\n`);
+  process.stdout.write(`GraphQL  ${app.url}/graphql\n`);
+  process.stdout.write(app.webView ? `Graph    ${app.url}/\n` : 'Graph    not built: run `npm run build` and restart to serve it at /\n');
   await waitForSignal();
   await app.close();
   return 0;
