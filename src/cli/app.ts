@@ -1,6 +1,6 @@
 /** The running service: Neo4j (migrated), the ingest, analytics, exports and the HTTP server. */
 import type { Config } from '../config/config.js';
-import { CentralityService } from '../analytics/centrality-service.js';
+import { CentralityService, writeScores } from '../analytics/centrality-service.js';
 import { ExportService } from '../export/export-service.js';
 import { GraphDatabase, INGEST_RETRY_MS } from '../graph/database.js';
 import { migrate } from '../graph/migrations.js';
@@ -30,7 +30,14 @@ export async function startApp(config: Config, logger: Logger, options: { source
   await migrate(db);
   // The ingest rides out Neo4j restarts; API reads fail fast instead of hanging.
   const ingestDb = GraphDatabase.fromConfig(config, { maxRetryTimeMs: INGEST_RETRY_MS });
-  const ingest = new IngestService({ db: ingestDb, config, logger, ...(options.sourceLabel ? { sourceLabel: options.sourceLabel } : {}) });
+  const ingest = new IngestService({
+    db: ingestDb,
+    config,
+    logger,
+    // Reads never write: PageRank and communities are stored by this explicit step at the end of a run.
+    afterSuccess: (hashtag) => writeScores(db, hashtag),
+    ...(options.sourceLabel ? { sourceLabel: options.sourceLabel } : {}),
+  });
   const server = await startServer({
     config,
     db,

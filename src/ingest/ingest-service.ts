@@ -48,6 +48,8 @@ export interface IngestServiceOptions {
   readonly batchEdges?: number;
   /** Recorded on each run as what it crawled; default: the service URL. */
   readonly sourceLabel?: string;
+  /** The explicit step after a successful run (writing scores); its failure is logged, not the run's. */
+  readonly afterSuccess?: (hashtag: string) => Promise<unknown>;
 }
 
 export interface ResumeOptions {
@@ -239,7 +241,9 @@ export class IngestService implements IngestController {
         });
         const { removedMembers, removedFollows, incompleteMembers } = result;
         log.info('ingest succeeded', { runId: run.id, ...result.counters, removedMembers, removedFollows, incompleteMembers });
-        return await finish({ status: 'SUCCEEDED', stage: 'DONE', counters: result.counters, removed: { members: removedMembers, follows: removedFollows } });
+        const record = await finish({ status: 'SUCCEEDED', stage: 'DONE', counters: result.counters, removed: { members: removedMembers, follows: removedFollows } });
+        await this.options.afterSuccess?.(run.hashtag).catch((err: Error) => log.warn('writing scores after the ingest failed', { runId: run.id, error: err.message }));
+        return record;
       } catch (err) {
         const lost = lostLease ?? ((err as { code?: string }).code === 'LEASE_LOST' ? (err as Error) : null);
         const cancelled = controller.signal.aborted && !lost;
