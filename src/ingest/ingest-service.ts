@@ -26,6 +26,7 @@ import {
 import { scrub, type Logger } from '../logging/logger.js';
 import { BlueskyClient } from './bsky-client.js';
 import { crawlHashtag } from './crawl-hashtag.js';
+import { publicRunError } from './run-errors.js';
 import { normaliseHashtag } from './hashtag.js';
 import {
   IngestConflictError,
@@ -247,9 +248,10 @@ export class IngestService implements IngestController {
       } catch (err) {
         const lost = lostLease ?? ((err as { code?: string }).code === 'LEASE_LOST' ? (err as Error) : null);
         const cancelled = controller.signal.aborted && !lost;
-        const message = scrub((lost ?? (err as Error)).message ?? String(err));
+        const cause = lost ?? (err as Error);
+        const message = publicRunError(cause, run.id);
         if (cancelled) log.warn('ingest cancelled', { runId: run.id });
-        else log.error('ingest failed', { runId: run.id, error: message });
+        else log.error('ingest failed', { runId: run.id, error: scrub(cause.message ?? String(cause)) });
         try {
           return await finish({ status: cancelled ? 'CANCELLED' : 'FAILED', error: cancelled ? 'cancelled' : message });
         } catch (writeErr) {

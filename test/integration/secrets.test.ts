@@ -36,7 +36,11 @@ describe('secrets', () => {
     const service = new IngestService({ db, config, logger: createLogger('debug', 'test', (l) => lines.push(l)) });
     const run = await service.run({ hashtag: 'databs' });
     expect(run.status).toBe('FAILED');
-    expect(run.error).toMatch(/sign-in .* was refused/);
+    expect(run.error).toMatch(/sign-in to the Bluesky service was refused/);
+    // Clients are not told who tried to sign in; the log (for the operator) says what happened.
+    expect(run.error).not.toContain(devnet.credentials.identifier);
+    expect(JSON.stringify(await service.get(run.id))).not.toContain(devnet.credentials.identifier);
+    expect(lines.join('\n')).toMatch(/sign-in to .* was refused/);
     const everything = [...lines, run.error!, JSON.stringify(await service.get(run.id))].join('\n');
     expect(everything).not.toContain(APP_PASSWORD);
     expect(everything).not.toContain(API_KEY);
