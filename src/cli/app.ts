@@ -42,7 +42,7 @@ export async function startApp(config: Config, logger: Logger, options: { source
     config,
     db,
     ingest,
-    centrality: new CentralityService(db),
+    centrality: new CentralityService(db, { logger: logger.child('analytics') }),
     exports: new ExportService(db, config.server.exportDir),
     logger,
   });

@@ -105,7 +105,7 @@ describe("the README's main command on a fresh clone", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('bsky-graph · community view');
-    expect(html).toMatch(/<script type="module"[^>]+src="\/assets\//);
+    expect(html).toMatch(/<script type="module"[^>]*src="\.?\/assets\/index-[\w-]+\.js"/);
 
     const gql = await fetch(`http://127.0.0.1:${app}/graphql`, {
       method: 'POST',
