@@ -8,7 +8,9 @@
 import PQueue from 'p-queue';
 import type { GraphDatabase } from '../graph/database.js';
 import { hasGraphProjectFunction, readQuestionState, writeHashtagScores } from '../graph/analytics-queries.js';
-import { normaliseHashtag } from '../ingest/hashtag.js';
+import { CENTRALITY_METRICS, type CentralityMetric } from '../core/centrality.js';
+import { normaliseHashtag } from '../core/hashtag.js';
+import { SCOPES, type GraphScope, type Scope } from '../core/scope.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { groupCommunities } from './community-groups.js';
 import type { AnalyticsEngine, EngineName } from './engine.js';
@@ -18,10 +20,10 @@ import { DEFAULT_MAX_PATH_WORK, GraphologyEngine } from './graphology-engine.js'
 import { canonicalCommunities } from './louvain.js';
 import { COMMUNITY_TOP_MEMBERS, WRITE_BACK_BATCH } from './parameters.js';
 import { rankScores } from './ranking.js';
-import { CENTRALITY_METRICS, SCOPES, type CentralityMetric, type CommunityGroup, type GraphScope, type RankedDid, type Scope } from './types.js';
+import type { CommunityGroup, RankedDid } from './types.js';
 import { DEFAULT_CACHE_CAPACITY, VersionedCache } from './versioned-cache.js';
 
-export type { CentralityMetric, Scope, RankedDid, CommunityGroup } from './types.js';
+export type { RankedDid, CommunityGroup } from './types.js';
 
 export interface CentralityServiceOptions {
   /** 'auto' (default): GDS when installed; 'never': always the in-process engine. */

@@ -2,7 +2,7 @@
  * Centrality on an in-memory follow graph: pure functions, graph in, map (DID → score) out. They
  * define the numbers GDS is asked for too (see parameters.ts), so either engine gives one answer.
  */
-import type { CentralityMetric } from './types.js';
+import type { CentralityMetric } from '../core/centrality.js';
 import { betweenness, closeness, pagerank } from './graphology-modules.js';
 import type { FollowGraph } from './follow-graph.js';
 import { PAGERANK } from './parameters.js';
@@ -42,7 +42,7 @@ export function betweennessScores(graph: FollowGraph): Scores {
   return new Map(Object.entries(betweenness(graph, { normalized: false, getEdgeWeight: null })));
 }
 
-/** Wasserman–Faust closeness over incoming paths (see CLOSENESS_VARIANT). */
+/** Wasserman–Faust closeness over incoming paths (see the closeness note in parameters.ts). */
 export function closenessScores(graph: FollowGraph): Scores {
   if (graph.order === 0) return new Map();
   return new Map(Object.entries(closeness(graph, { wassermanFaust: true })));

@@ -1,5 +1,7 @@
 /** What the centrality service needs from an engine: raw scores and raw community labels for a scope. */
-import type { CentralityMetric, GraphScope, ScoredActor } from './types.js';
+import type { CentralityMetric } from '../core/centrality.js';
+import type { GraphScope } from '../core/scope.js';
+import type { ScoredActor } from './types.js';
 
 export type EngineName = 'gds' | 'graphology';
 

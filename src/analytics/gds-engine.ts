@@ -6,8 +6,11 @@ import { randomUUID } from 'node:crypto';
 import type { GraphDatabase } from '../graph/database.js';
 import { dropProjection, projectScope, streamGdsCentrality, streamGdsLouvain } from '../graph/analytics-queries.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
+import { PAGERANK } from './parameters.js';
 import type { AnalyticsEngine } from './engine.js';
-import type { CentralityMetric, GraphScope, ScoredActor } from './types.js';
+import type { CentralityMetric } from '../core/centrality.js';
+import type { GraphScope } from '../core/scope.js';
+import type { ScoredActor } from './types.js';
 
 export class GdsEngine implements AnalyticsEngine {
   readonly name = 'gds' as const;
@@ -20,7 +23,7 @@ export class GdsEngine implements AnalyticsEngine {
   scores(metric: CentralityMetric, scope: GraphScope): Promise<ScoredActor[]> {
     return this.withProjection(scope, false, async (graphName) => {
       const scored: ScoredActor[] = [];
-      for await (const row of streamGdsCentrality(this.db, graphName, metric)) {
+      for await (const row of streamGdsCentrality(this.db, graphName, metric, PAGERANK)) {
         scored.push({ did: row.did, handle: row.handle ?? null, score: Number(row.score) });
       }
       return metric === 'PAGERANK' ? normaliseScored(scored) : scored;

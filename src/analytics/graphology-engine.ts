@@ -9,7 +9,9 @@ import type { AnalyticsEngine } from './engine.js';
 import { AnalyticsTooLargeError } from './errors.js';
 import { FollowGraphBuilder, handleOf, type FollowGraph } from './follow-graph.js';
 import { louvainCommunities } from './louvain.js';
-import type { CentralityMetric, GraphScope, ScoredActor } from './types.js';
+import type { CentralityMetric } from '../core/centrality.js';
+import type { GraphScope } from '../core/scope.js';
+import type { ScoredActor } from './types.js';
 
 /** ~2e9 BFS steps is tens of seconds of blocked event loop: beyond that, ask for GDS or a smaller scope. */
 export const DEFAULT_MAX_PATH_WORK = 2e9;

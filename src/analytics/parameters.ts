@@ -13,13 +13,10 @@ export const PAGERANK = Object.freeze({
   tolerance: 1e-9,
 });
 
-/**
- * Closeness is the Wasserman–Faust variant, over *incoming* shortest paths (how near the rest of the
- * graph is to the actor): `(r / (N - 1)) * (r / Σ d(v, actor))`, r = actors that can reach it.
- * It is what GDS computes with `useWassermanFaust: true` and graphology with `wassermanFaust: true`;
- * both walk inbound edges, and WF keeps scores comparable across disconnected parts of the graph.
- */
-export const CLOSENESS_VARIANT = 'wasserman-faust' as const;
+// Closeness is the Wasserman–Faust variant, over *incoming* shortest paths (how near the rest of
+// the graph is to the actor): `(r / (N - 1)) * (r / Σ d(v, actor))`, r = actors that can reach it.
+// Both engines ask for it (GDS `useWassermanFaust: true`, graphology `wassermanFaust: true`); both
+// walk inbound edges, and WF keeps scores comparable across disconnected parts of the graph.
 
 /** Scores are compared at this precision when ranking, so float noise never reorders ties. */
 export const RANK_SIGNIFICANT_DIGITS = 10;

@@ -4,7 +4,7 @@
  * order they were asked in. A handle missing from the graph falls back to the DID, so no edge loses an end.
  */
 import type { CsvValue } from './csv.js';
-import type { FollowRow } from './follow-row.js';
+import type { FollowRow } from '../graph/export-queries.js';
 
 export type ExtraColumnSet = 'dids' | 'target_profile';
 export const EXTRA_COLUMN_SETS: readonly ExtraColumnSet[] = ['dids', 'target_profile'];

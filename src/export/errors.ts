@@ -1,25 +1,15 @@
 /** Typed export errors; `code` is what the GraphQL layer puts in `extensions.code`. */
-export class ExportInputError extends Error {
+import { CodedError } from '../core/errors.js';
+
+export class ExportInputError extends CodedError {
   readonly code = 'BAD_USER_INPUT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ExportInputError';
-  }
 }
 
-export class ExportNotFoundError extends Error {
+export class ExportNotFoundError extends CodedError {
   readonly code = 'NOT_FOUND';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ExportNotFoundError';
-  }
 }
 
 /** The graph kept changing under the export (an ingest finished during every attempt). */
-export class ExportConflictError extends Error {
+export class ExportConflictError extends CodedError {
   readonly code = 'CONFLICT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ExportConflictError';
-  }
 }

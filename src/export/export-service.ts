@@ -11,17 +11,15 @@ import { createReadStream } from 'node:fs';
 import type { GraphDatabase } from '../graph/database.js';
 import { readGraphVersion } from '../graph/graph-version.js';
 import { hashtagExists, streamExportEdges, streamExportNodes, streamFollowRows } from '../graph/export-queries.js';
-import { normaliseHashtag } from '../ingest/hashtag.js';
-import { SCOPES, type Scope } from '../analytics/types.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../core/export-format.js';
+import { normaliseHashtag } from '../core/hashtag.js';
+import { SCOPES, type Scope } from '../core/scope.js';
 import { columnsFor, EXTRA_COLUMN_SETS, type ExtraColumnSet } from './csv-columns.js';
 import { csvRow } from './csv.js';
 import { ExportConflictError, ExportInputError, ExportNotFoundError } from './errors.js';
-import { EXPORT_FORMATS, ExportStore, FORMAT_FILES, type ExportFormat, type ExportMetadata } from './export-store.js';
+import { ExportStore, FORMAT_FILES, type ExportMetadata } from './export-store.js';
 import { writeTextFile } from './file-sink.js';
 import { GEXF, GRAPHML, type GraphDocument } from './graph-documents.js';
-
-export type { ExportFormat } from './export-store.js';
-export type { Scope } from '../analytics/types.js';
 
 export interface ExportRequest {
   hashtag: string;

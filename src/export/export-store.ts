@@ -6,11 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Scope } from '../analytics/types.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../core/export-format.js';
+import type { Scope } from '../core/scope.js';
 import type { ExtraColumnSet } from './csv-columns.js';
-
-export type ExportFormat = 'CSV' | 'GEXF' | 'GRAPHML';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['CSV', 'GEXF', 'GRAPHML'];
 
 export const FORMAT_FILES: Record<ExportFormat, { extension: string; contentType: string }> = {
   CSV: { extension: 'csv', contentType: 'text/csv; charset=utf-8' },

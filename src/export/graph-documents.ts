@@ -7,7 +7,7 @@
  * `centrality`/`communities` wrote back, absent until computed) and member (posts the hashtag; false
  * for the follow targets of scope ALL). Absent values are left out, not written as empty strings.
  */
-import type { ExportNode } from './follow-row.js';
+import type { ExportNode } from '../graph/export-queries.js';
 import { xmlAttr, xmlText } from './xml.js';
 
 export interface GraphDocumentMeta {

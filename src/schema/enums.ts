@@ -1,5 +1,18 @@
-/** GraphQL enums. Values are the wire names of DESIGN.md's contract; keep them stable. */
+/**
+ * GraphQL enums. Values are the wire names of the API contract; keep them stable. The ones the
+ * services also use (metrics, scopes, formats, run status and stage) are built from their one list
+ * in src/core/, so the API and the services cannot drift apart and need no casts between them.
+ */
 import { registerEnumType } from 'type-graphql';
+import { CENTRALITY_METRICS, type CentralityMetric as CentralityMetricValue } from '../core/centrality.js';
+import { EXPORT_FORMATS, type ExportFormat as ExportFormatValue } from '../core/export-format.js';
+import { INGEST_STAGES, INGEST_STATUSES, type IngestStage as IngestStageValue, type IngestStatus as IngestStatusValue } from '../core/ingest-run.js';
+import { SCOPES, type Scope as ScopeValue } from '../core/scope.js';
+
+/** `['A', 'B']` → `{ A: 'A', B: 'B' }`: the object registerEnumType and `Enum.A` read. */
+function enumObject<T extends string>(values: readonly T[]): { readonly [K in T]: K } {
+  return Object.freeze(Object.fromEntries(values.map((v) => [v, v]))) as { readonly [K in T]: K };
+}
 
 export enum ActorOrder {
   FOLLOWERS = 'FOLLOWERS',
@@ -23,6 +36,7 @@ export enum Direction {
 }
 registerEnumType(Direction, {
   name: 'Direction',
+  description: 'Which FOLLOWS edges to walk from an actor.',
   valuesConfig: {
     OUT: { description: 'Along FOLLOWS: whom the actor follows.' },
     IN: { description: 'Against FOLLOWS: who follows the actor.' },
@@ -30,34 +44,43 @@ registerEnumType(Direction, {
   },
 });
 
-export enum CentralityMetric {
-  PAGERANK = 'PAGERANK',
-  BETWEENNESS = 'BETWEENNESS',
-  DEGREE = 'DEGREE',
-  IN_DEGREE = 'IN_DEGREE',
-  OUT_DEGREE = 'OUT_DEGREE',
-  CLOSENESS = 'CLOSENESS',
-}
-registerEnumType(CentralityMetric, { name: 'CentralityMetric' });
+export const CentralityMetric = enumObject(CENTRALITY_METRICS);
+export type CentralityMetric = CentralityMetricValue;
+registerEnumType(CentralityMetric, {
+  name: 'CentralityMetric',
+  description: 'A centrality of the follow graph, computed by GDS on the server or in-process (same parameters).',
+  valuesConfig: {
+    PAGERANK: { description: 'PageRank over FOLLOWS (damping 0.85): followed by well-followed actors.' },
+    BETWEENNESS: { description: 'Betweenness (Brandes): how many shortest paths pass through the actor; bridges between groups.' },
+    DEGREE: { description: 'Follows plus followers within the scope.' },
+    IN_DEGREE: { description: 'Followers within the scope.' },
+    OUT_DEGREE: { description: 'Follows within the scope.' },
+    CLOSENESS: { description: 'Closeness (Wasserman–Faust, for graphs that are not connected): how near the actor is to everyone it reaches.' },
+  },
+});
 
-export enum Scope {
-  COMMUNITY = 'COMMUNITY',
-  ALL = 'ALL',
-}
+export const Scope = enumObject(SCOPES);
+export type Scope = ScopeValue;
 registerEnumType(Scope, {
   name: 'Scope',
+  description: 'Which part of the graph a question is about.',
   valuesConfig: {
     COMMUNITY: { description: 'Members of the hashtag and the FOLLOWS edges among them.' },
     ALL: { description: 'Members, everyone they follow, and those FOLLOWS edges (the crawled neighbourhood).' },
   },
 });
 
-export enum ExportFormat {
-  CSV = 'CSV',
-  GEXF = 'GEXF',
-  GRAPHML = 'GRAPHML',
-}
-registerEnumType(ExportFormat, { name: 'ExportFormat' });
+export const ExportFormat = enumObject(EXPORT_FORMATS);
+export type ExportFormat = ExportFormatValue;
+registerEnumType(ExportFormat, {
+  name: 'ExportFormat',
+  description: 'File format of an export.',
+  valuesConfig: {
+    CSV: { description: 'One row per FOLLOWS edge (RFC 4180), the columns community researchers load into their visualisers.' },
+    GEXF: { description: 'GEXF 1.3 for Gephi: nodes with profile fields and stored scores, directed edges.' },
+    GRAPHML: { description: 'GraphML for yEd, Cytoscape, NetworkX and igraph.' },
+  },
+});
 
 export enum ExportColumn {
   DIDS = 'DIDS',
@@ -65,26 +88,35 @@ export enum ExportColumn {
 }
 registerEnumType(ExportColumn, {
   name: 'ExportColumn',
+  description: 'Optional CSV columns beyond the default ones.',
   valuesConfig: {
     DIDS: { description: 'source_did and target_did columns.' },
     TARGET_PROFILE: { description: "The target's avatar and counts, like the source_* columns." },
   },
 });
 
-export enum IngestStatus {
-  QUEUED = 'QUEUED',
-  RUNNING = 'RUNNING',
-  SUCCEEDED = 'SUCCEEDED',
-  FAILED = 'FAILED',
-  CANCELLED = 'CANCELLED',
-}
-registerEnumType(IngestStatus, { name: 'IngestStatus' });
+export const IngestStatus = enumObject(INGEST_STATUSES);
+export type IngestStatus = IngestStatusValue;
+registerEnumType(IngestStatus, {
+  name: 'IngestStatus',
+  description: 'Where an ingest run is in its lifecycle.',
+  valuesConfig: {
+    RUNNING: { description: 'From its creation until it ends: a run is never queued.' },
+    SUCCEEDED: { description: 'Ran to its end.' },
+    FAILED: { description: 'Stopped by an error or because its process died; `error` says why. The newest run of a hashtag can be resumed.' },
+    CANCELLED: { description: 'Stopped on request. The newest run of a hashtag can be resumed.' },
+  },
+});
 
-export enum IngestStage {
-  SEARCH = 'SEARCH',
-  PROFILES = 'PROFILES',
-  FOLLOWS = 'FOLLOWS',
-  FINALISE = 'FINALISE',
-  DONE = 'DONE',
-}
-registerEnumType(IngestStage, { name: 'IngestStage' });
+export const IngestStage = enumObject(INGEST_STAGES);
+export type IngestStage = IngestStageValue;
+registerEnumType(IngestStage, {
+  name: 'IngestStage',
+  description: 'What a running ingest is doing (its last stage once it ended).',
+  valuesConfig: {
+    SEARCH: { description: 'Paging through posts with the hashtag to find its members.' },
+    FOLLOWS: { description: "Fetching each member's profile and follow list (profiles have no stage of their own)." },
+    FINALISE: { description: 'Pruning what the crawl did not see again (members who left, follows no longer listed) and settling the totals.' },
+    DONE: { description: 'The crawl ran to its end (a SUCCEEDED run).' },
+  },
+});

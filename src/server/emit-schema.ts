@@ -1,13 +1,14 @@
 /**
  * Writes schema.graphql at the repository root from the type-graphql schema:
- *   node --import @swc-node/register/esm-register src/schema/emit-schema.ts [path]
+ *   node --import @swc-node/register/esm-register src/server/emit-schema.ts [path]
  * A test fails when the committed file is stale.
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { buildApiSchema, schemaSdl } from './build-schema.js';
+import { packagePath } from '../config/package-root.js';
 
-export const SCHEMA_FILE = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
+export const SCHEMA_FILE = packagePath('schema.graphql');
 
 async function main(): Promise<void> {
   const target = process.argv[2] ?? SCHEMA_FILE;

@@ -1,4 +1,7 @@
-/** The executable schema, and its SDL as committed in schema.graphql. */
+/**
+ * The executable schema, and its SDL as committed in schema.graphql. Assembled here, where the server
+ * is composed, so src/schema/ (the types) never imports src/resolvers/ (which use them).
+ */
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
@@ -10,7 +13,7 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
 }
 
 const HEADER = `# bsky-graph GraphQL API. Generated from the type-graphql classes in src/schema and src/resolvers:
-# regenerate with \`node --import @swc-node/register/esm-register src/schema/emit-schema.ts\`; do not edit.
+# regenerate with \`node --import @swc-node/register/esm-register src/server/emit-schema.ts\`; do not edit.
 
 `;
 

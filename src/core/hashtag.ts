@@ -2,12 +2,10 @@
  * Hashtag syntax as Bluesky's tag facets allow it: no whitespace, no '#', at most 64 graphemes;
  * we also refuse punctuation that cannot be part of a tag token in post text.
  */
-export class HashtagError extends Error {
+import { CodedError } from './errors.js';
+
+export class HashtagError extends CodedError {
   readonly code = 'BAD_USER_INPUT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'HashtagError';
-  }
 }
 
 const TAG = /^[\p{L}\p{N}_][\p{L}\p{N}_\p{M}-]{0,63}$/u;
