@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { chooseNeo4jTarget, LOCAL_BOLT_URI } from '../../../src/graph/neo4j-target.js';
+import { chooseNeo4jTarget, LOCAL_BOLT_URI } from '../../support/neo4j-target.js';
 
 describe('chooseNeo4jTarget', () => {
   it('uses NEO4J_URI when set, whatever Docker says', () => {

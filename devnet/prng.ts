@@ -2,7 +2,7 @@
  * Seeded randomness for the devnet. Everything the devnet generates must be a pure function of
  * a seed, so tests and benchmarks in any language can rely on the same community.
  */
-import { mulberry32 as baseMulberry32 } from '../random/mulberry32.js';
+import { mulberry32 as baseMulberry32 } from '../src/random/mulberry32.js';
 
 /** A source of uniform numbers in [0, 1). */
 export type Rng = () => number;

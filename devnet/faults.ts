@@ -176,7 +176,7 @@ export function parseFaults(text: string): Faults {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Error(`faults are not valid JSON: ${(err as Error).message}`);
+    throw new Error(`faults are not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('faults must be a JSON object');
   const known = new Set(['errorRate', 'latencyMs', 'resetRate', 'stallRate', 'stallMs', 'seed', 'dripBody', 'oversizedBody', 'endlessFollows', 'repeatedCursor', 'emptyFollowsPage', 'followsError', 'emptySearch']);
