@@ -3,6 +3,7 @@
  * them in batches (one transaction each) while the fetches go on. When more edges wait than the
  * buffer holds, `addFollowsPage` blocks: back-pressure instead of memory growing with the graph.
  */
+import type { ManagedTransaction } from 'neo4j-driver';
 import type { GraphDatabase } from '../graph/database.js';
 import type { Lease } from '../graph/ingest-lease.js';
 import { writeIngestBatch, type IngestBatch, type MemberRow, type ProfileRow, type TargetRow } from '../graph/ingest-writes.js';
@@ -21,7 +22,12 @@ export interface BatchWriterOptions {
   /** Counters to persist with each batch. */
   readonly counters: () => Record<string, number>;
   readonly onCommitted?: (committed: { edges: number; completed: number; targets: number }) => void;
+  /** What runs inside each batch's transaction; tests replace it (default: writeIngestBatch). */
+  readonly writeBatch?: (tx: ManagedTransaction, batch: IngestBatch) => Promise<void>;
 }
+
+/** All the writer needs of the database: one write transaction per batch. */
+export type BatchStore = Pick<GraphDatabase, 'writeTx'>;
 
 type Pending = Omit<IngestBatch, 'lease' | 'runId' | 'hashtag' | 'stamp' | 'counters' | 'targets' | 'checkpoint'> & {
   targets: Map<string, TargetRow>;
@@ -45,7 +51,7 @@ export class BatchWriter {
   private readonly lingerMs: number;
 
   constructor(
-    private readonly db: GraphDatabase,
+    private readonly db: BatchStore,
     private readonly options: BatchWriterOptions,
   ) {
     this.batchEdges = options.batchEdges ?? 10_000;
@@ -139,8 +145,9 @@ export class BatchWriter {
       stamp: this.options.stamp,
       counters: this.options.counters(),
     };
+    const writeBatch = this.options.writeBatch ?? writeIngestBatch;
     this.writing = this.db
-      .writeTx((tx) => writeIngestBatch(tx, full), 300_000)
+      .writeTx((tx) => writeBatch(tx, full), 300_000)
       .then(() => {
         this.options.onCommitted?.({ edges: full.edges.length, completed: full.completed.length + full.incomplete.length, targets: full.targets.length });
       })

@@ -1,22 +1,25 @@
 /**
- * One ingest run, top to bottom: search finds members (written as found), and each new member at
- * once gets its profile batched (25 per call) and its follows crawled to the end, in parallel, while
- * a BatchWriter commits behind them. A resumed run skips what its checkpoint says is done.
+ * One ingest run, composed of its stages: the search driver finds members (written as found), and
+ * each new member at once gets its profile batched (profile-batcher.ts) and its follows crawled to
+ * the end (follows-crawler.ts), in parallel on one task queue, while a BatchWriter commits behind
+ * them. All stages add to one CrawlCounters. A resumed run skips what its checkpoint says is done.
  */
-import type { AppBskyActorDefs, AppBskyFeedDefs } from '@atproto/api';
-import PQueue from 'p-queue';
 import type { GraphDatabase } from '../graph/database.js';
 import { bumpGraphVersion } from '../graph/graph-version.js';
 import type { Lease } from '../graph/ingest-lease.js';
-import { finaliseHashtag, type MemberRow, type ProfileRow, type TargetRow } from '../graph/ingest-writes.js';
+import { finaliseHashtag, type FinaliseResult } from '../graph/ingest-writes.js';
 import { runMemberProgress, updateRun, type StoredRun } from '../graph/ingest-runs.js';
 import type { Logger } from '../logging/logger.js';
 import { BatchWriter } from './batch-writer.js';
 import type { BlueskyClient } from './bsky-client.js';
-import { initialSearchState, searchHashtag, type SearchCheckpoint } from './search-stage.js';
+import { parseCheckpoint, type CrawlCheckpoint } from './crawl-checkpoint.js';
+import { CrawlCounters } from './crawl-counters.js';
+import { crawlFollows, type FollowsCrawlerDeps } from './follows-crawler.js';
+import { MemberTasks } from './member-tasks.js';
+import { ProfileBatcher } from './profile-batcher.js';
+import { driveSearch } from './search-driver.js';
 import type { IngestCounters, IngestStage } from './types.js';
-
-const PROFILES_PER_CALL = 25;
+import { transportError } from './xrpc-errors.js';
 
 export interface CrawlDeps {
   readonly db: GraphDatabase;
@@ -36,10 +39,6 @@ export interface CrawlDeps {
   readonly batchEdges?: number;
 }
 
-interface Checkpoint {
-  search: SearchCheckpoint;
-}
-
 export interface CrawlResult {
   readonly counters: IngestCounters;
   readonly removedMembers: number;
@@ -50,105 +49,30 @@ export interface CrawlResult {
 
 export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
   const { db, client, run, lease, logger } = deps;
-  const checkpoint: Checkpoint = run.checkpoint
-    ? (JSON.parse(run.checkpoint) as Checkpoint)
-    : { search: initialSearchState({ hashtag: run.hashtag, until: run.until }) };
+  const search = { hashtag: run.hashtag, maxPosts: run.maxPosts, since: run.since, until: run.until };
+  const checkpoint = parseCheckpoint(run.id, run.checkpoint, search);
   const resumed = await runMemberProgress(db, run.id);
   const known = new Set(resumed.members);
-  const counters: IngestCounters = { ...run.counters, members: known.size };
-  let stage: IngestStage = checkpoint.search.done ? 'FOLLOWS' : 'SEARCH';
-  const countersNow = (): IngestCounters => {
-    const stats = client.stats();
-    counters.requests = run.counters.requests + stats.requests;
-    counters.retries = run.counters.retries + stats.retries;
-    counters.waits = run.counters.waits + stats.waits;
-    return counters;
-  };
-  const report = () => deps.onProgress?.(countersNow(), stage);
-
+  const counters = new CrawlCounters({ ...run.counters, members: known.size }, () => client.stats(), checkpoint.search.done ? 'FOLLOWS' : 'SEARCH', deps.onProgress);
+  const tasks = new MemberTasks(deps.memberConcurrency, deps.signal);
   const writer = new BatchWriter(db, {
     runId: run.id,
     hashtag: run.hashtag,
     stamp: run.stamp,
     lease,
     batchEdges: deps.batchEdges,
-    counters: () => ({ ...countersNow() }),
+    counters: () => counters.snapshot(),
     onCommitted: ({ edges, completed }) => {
-      counters.follows += edges;
-      counters.membersDone += completed;
-      report();
+      counters.run.follows += edges;
+      counters.run.membersDone += completed;
+      counters.report();
     },
   });
-
-  // A failure anywhere stops everything else; the first error is the one reported.
-  const failure = new AbortController();
-  let firstError: Error | null = null;
-  const fail = (err: Error) => {
-    firstError ??= err;
-    failure.abort();
-  };
-  const stopped = () => failure.signal.aborted || deps.signal.aborted;
-
-  const members = new PQueue({ concurrency: deps.memberConcurrency });
-  const guarded = (work: () => Promise<void>) => () => (stopped() ? Promise.resolve() : work().catch(fail));
-
-  // Only a list that ended without a cursor and without an error is evidence for deleting the
-  // member's unseen edges; anything else (gone account, endless or repeating cursor) keeps them.
-  let incompleteMembers = 0;
-  const crawlFollows = async (did: string) => {
-    let cursor: string | undefined;
-    const cursorsSeen = new Set<string>();
-    let why: string | null = null;
-    for (let pages = 0; ; pages++) {
-      if (pages >= deps.maxFollowPages) {
-        why = `more than ${deps.maxFollowPages} pages`;
-        break;
-      }
-      let page;
-      try {
-        page = await client.getFollows(did, cursor);
-      } catch (err) {
-        if (!isGoneAccount(err)) throw err;
-        why = pages === 0 ? 'account gone or blocked' : 'account gone or blocked mid-list';
-        break;
-      }
-      await writer.addFollowsPage(did, page.follows.map(toTarget));
-      if (stopped()) return;
-      if (!page.cursor) break;
-      if (cursorsSeen.has(page.cursor)) {
-        why = 'the service repeated a cursor';
-        break;
-      }
-      cursorsSeen.add(page.cursor);
-      cursor = page.cursor;
-    }
-    if (stopped()) return;
-    if (why === null) return writer.completeMember(did);
-    incompleteMembers++;
-    logger.warn('follows not read to the end; the member keeps its stored follows', { did, reason: why });
-    writer.incompleteMember(did);
-  };
-
-  let profileBuffer: string[] = [];
-  const fetchProfiles = async (dids: string[]) => {
-    const profiles = await client.getProfiles(dids);
-    const found = new Set(profiles.map((p) => p.did));
-    counters.profiles += profiles.length;
-    writer.addProfiles(profiles.map(toProfile), dids.filter((d) => !found.has(d)));
-  };
-  const flushProfiles = (all: boolean) => {
-    while (profileBuffer.length >= PROFILES_PER_CALL || (all && profileBuffer.length > 0)) {
-      const chunk = profileBuffer.slice(0, PROFILES_PER_CALL);
-      profileBuffer = profileBuffer.slice(PROFILES_PER_CALL);
-      void members.add(guarded(() => fetchProfiles(chunk)), { priority: 1 });
-    }
-  };
+  const profiles = new ProfileBatcher({ client, writer, counters, tasks });
+  const follows: FollowsCrawlerDeps = { client, writer, counters, logger, maxFollowPages: deps.maxFollowPages, stopped: () => tasks.stopped };
   const enqueueMember = (did: string, needsProfile: boolean, needsFollows: boolean) => {
-    if (needsProfile) {
-      profileBuffer.push(did);
-      flushProfiles(false);
-    }
-    if (needsFollows) void members.add(guarded(() => crawlFollows(did)));
+    if (needsProfile) profiles.add(did);
+    if (needsFollows) tasks.add(() => crawlFollows(follows, did));
   };
 
   const followsPending = new Set(resumed.followsPending);
@@ -159,114 +83,54 @@ export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
   try {
     if (!checkpoint.search.done) {
       await updateRun(db, lease, { stage: 'SEARCH' });
-      for await (const page of searchHashtag(client, { hashtag: run.hashtag, maxPosts: run.maxPosts, since: run.since, until: run.until }, checkpoint.search)) {
-        if (stopped()) break;
-        counters.searchPages = page.state.pages;
-        counters.posts = page.state.matched;
-        const { rows, fresh } = aggregateMembers(page.matching, known);
-        const order = known.size;
-        fresh.forEach((did) => known.add(did));
-        counters.members = known.size;
-        checkpoint.search = page.state;
-        // Members first (in the same FIFO as their edges), then their fetches.
-        writer.addMembers(rows, fresh.map((did, i) => ({ did, order: order + i })), JSON.stringify(checkpoint));
-        for (const did of fresh) enqueueMember(did, true, true);
-        report();
-        while (members.size > deps.memberConcurrency * 4 && !stopped()) await members.onSizeLessThan(deps.memberConcurrency * 2);
-      }
-      if (!stopped()) logger.info('search done', { pages: checkpoint.search.pages, posts: checkpoint.search.matched, members: known.size });
+      await driveSearch({ client, search, checkpoint, known, writer, counters, tasks, logger, onNewMember: (did) => enqueueMember(did, true, true) });
     }
-    stage = 'FOLLOWS';
-    if (!stopped()) await updateRun(db, lease, { stage });
-    flushProfiles(true);
-    await members.onIdle();
-    if (firstError) throw firstError;
-    if (deps.signal.aborted) throw abortError();
+    counters.stage = 'FOLLOWS';
+    if (!tasks.stopped) await updateRun(db, lease, { stage: 'FOLLOWS' });
+    profiles.flush(true);
+    await tasks.onIdle();
+    if (tasks.error) throw tasks.error;
+    if (tasks.cancelled) throw abortError();
     await writer.drain();
 
-    stage = 'FINALISE';
-    await updateRun(db, lease, { stage, counters: countersNow() });
-    // Memberships are pruned only on an unbounded search that ran to its end and found posts:
-    // an empty result is no evidence that everyone left (a search outage looks the same).
-    const searchComplete = !run.maxPosts && !run.since && !run.until && checkpoint.search.done && checkpoint.search.matched > 0;
-    const totals = await db.writeTx(async (tx) => {
-      const result = await finaliseHashtag(tx, {
-        lease,
-        runId: run.id,
-        hashtag: run.hashtag,
-        stamp: run.stamp,
-        pruneMembers: searchComplete,
-        maxShrink: deps.maxShrink,
-        allowShrink: run.allowShrink,
-      });
-      await bumpGraphVersion(tx);
-      return result;
-    }, 300_000);
+    counters.stage = 'FINALISE';
+    await updateRun(db, lease, { stage: 'FINALISE', counters: counters.now() });
+    const totals = await finalise(deps, checkpoint);
     // From here every counter is what Neo4j holds, so the bar, the summary and the run agree.
-    counters.members = totals.members;
-    counters.membersDone = totals.members;
-    counters.follows = totals.follows;
-    counters.actors = totals.actors;
-    stage = 'DONE';
-    report();
-    return { counters: countersNow(), removedMembers: totals.removedMembers, removedFollows: totals.removedFollows, incompleteMembers };
+    counters.run.members = totals.members;
+    counters.run.membersDone = totals.members;
+    counters.run.follows = totals.follows;
+    counters.run.actors = totals.actors;
+    counters.stage = 'DONE';
+    counters.report();
+    return { counters: counters.now(), removedMembers: totals.removedMembers, removedFollows: totals.removedFollows, incompleteMembers: counters.incompleteMembers };
   } catch (err) {
-    fail(err as Error);
-    members.clear();
-    await members.onIdle().catch(() => undefined);
+    tasks.fail(err as Error);
+    await tasks.abandon();
     await writer.close();
-    throw writer.error ?? firstError ?? err;
+    throw transportError(writer.error ?? tasks.error ?? err);
   }
 }
 
-function aggregateMembers(posts: AppBskyFeedDefs.PostView[], known: Set<string>): { rows: MemberRow[]; fresh: string[] } {
-  const byDid = new Map<string, { -readonly [K in keyof MemberRow]: MemberRow[K] }>();
-  const fresh: string[] = [];
-  for (const post of posts) {
-    const a = post.author;
-    const row = byDid.get(a.did);
-    if (row) {
-      row.posts++;
-      if (post.indexedAt < row.firstAt) row.firstAt = post.indexedAt;
-      if (post.indexedAt > row.lastAt) row.lastAt = post.indexedAt;
-    } else {
-      byDid.set(a.did, { did: a.did, handle: a.handle, displayName: a.displayName ?? null, avatar: a.avatar ?? null, posts: 1, firstAt: post.indexedAt, lastAt: post.indexedAt });
-      if (!known.has(a.did)) fresh.push(a.did);
-    }
-  }
-  return { rows: [...byDid.values()], fresh };
-}
-
-function toProfile(p: AppBskyActorDefs.ProfileViewDetailed): ProfileRow {
-  return {
-    did: p.did,
-    handle: p.handle,
-    displayName: p.displayName ?? null,
-    description: p.description ?? null,
-    avatar: p.avatar ?? null,
-    postsCount: p.postsCount ?? null,
-    followersCount: p.followersCount ?? null,
-    followsCount: p.followsCount ?? null,
-    createdAt: p.createdAt ?? null,
-  };
-}
-
-function toTarget(p: AppBskyActorDefs.ProfileView): TargetRow {
-  return {
-    did: p.did,
-    handle: p.handle,
-    displayName: p.displayName ?? null,
-    description: p.description ?? null,
-    avatar: p.avatar ?? null,
-    createdAt: p.createdAt ?? null,
-  };
-}
-
-/** A 400 that says the account is gone, deactivated, or blocks us: its follows can't be read. */
-function isGoneAccount(err: unknown): boolean {
-  const e = err as { status?: number; error?: string; message?: string };
-  if (e.status !== 400) return false;
-  return /AccountDeactivated|AccountTakedown|BlockedActor|BlockedByActor|NotFound|not found|could not find/i.test(`${e.error} ${e.message}`);
+/** The one transaction that applies the run's deletions (measured first: see finaliseHashtag). */
+async function finalise(deps: CrawlDeps, checkpoint: CrawlCheckpoint): Promise<FinaliseResult> {
+  const { run, lease } = deps;
+  // Memberships are pruned only on an unbounded search that ran to its end and found posts:
+  // an empty result is no evidence that everyone left (a search outage looks the same).
+  const searchComplete = !run.maxPosts && !run.since && !run.until && checkpoint.search.done && checkpoint.search.matched > 0;
+  return deps.db.writeTx(async (tx) => {
+    const result = await finaliseHashtag(tx, {
+      lease,
+      runId: run.id,
+      hashtag: run.hashtag,
+      stamp: run.stamp,
+      pruneMembers: searchComplete,
+      maxShrink: deps.maxShrink,
+      allowShrink: run.allowShrink,
+    });
+    await bumpGraphVersion(tx);
+    return result;
+  }, 300_000);
 }
 
 function abortError(): Error {

@@ -27,16 +27,14 @@ import { scrub, type Logger } from '../logging/logger.js';
 import { BlueskyClient } from './bsky-client.js';
 import { crawlHashtag } from './crawl-hashtag.js';
 import { publicRunError } from './run-errors.js';
-import { normaliseHashtag } from './hashtag.js';
+import { normaliseHashtag } from '../core/hashtag.js';
+import type { IngestCounters, IngestRunRecord, IngestStage } from '../core/ingest-run.js';
 import {
   IngestConflictError,
   IngestNotFoundError,
   IngestStateError,
   type IngestController,
-  type IngestCounters,
   type IngestInput,
-  type IngestRunRecord,
-  type IngestStage,
 } from './types.js';
 
 export type ProgressListener = (run: { id: string; hashtag: string }, counters: IngestCounters, stage: IngestStage) => void;

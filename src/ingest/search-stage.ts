@@ -37,7 +37,7 @@ export function initialSearchState(options: SearchOptions): SearchCheckpoint {
 }
 
 export async function* searchHashtag(
-  client: BlueskyClient,
+  client: Pick<BlueskyClient, 'searchPosts'>,
   options: SearchOptions,
   resumeFrom: SearchCheckpoint,
 ): AsyncGenerator<SearchPageResult> {
