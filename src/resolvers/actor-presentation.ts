@@ -21,12 +21,12 @@ export function presentActor(r: ActorRecord): Actor {
     displayName: r.displayName,
     description: r.description,
     avatar: r.avatar,
-    postsCount: int(r.postsCount),
-    followersCount: int(r.followersCount),
-    followsCount: int(r.followsCount),
+    postsCount: r.postsCount,
+    followersCount: r.followersCount,
+    followsCount: r.followsCount,
     createdAt: r.createdAt,
     pagerank: r.pagerank,
-    community: int(r.community),
+    community: r.community,
     hashtags: r.hashtags,
     profileUrl: `https://bsky.app/profile/${encodeURI(profileKey)}`,
   };
@@ -100,9 +100,4 @@ export function hashtagScores(ctx: ApiContext, hashtag: string, did: string): Pr
     byTag.set(hashtag, loader);
   }
   return loader.load(did);
-}
-
-/** Profile counts are stored as floats by the driver; GraphQL Int wants integers. */
-function int(value: number | null): number | null {
-  return value === null ? null : Math.round(value);
 }

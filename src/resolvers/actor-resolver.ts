@@ -20,7 +20,7 @@ const HASHTAG_FILTER = { nullable: true, description: 'Only actors who are membe
 @Resolver(() => Actor)
 export class ActorResolver {
   @Query(() => Actor, { nullable: true, description: 'One actor by handle (alice.bsky.social, @ optional) or DID; null if not in the graph.' })
-  async actor(@Arg('handleOrDid') handleOrDid: string, @Ctx() ctx: ApiContext): Promise<Actor | null> {
+  async actor(@Arg('handleOrDid', { description: 'Handle (alice.bsky.social, @ optional) or DID of the actor.' }) handleOrDid: string, @Ctx() ctx: ApiContext): Promise<Actor | null> {
     const did = await ctx.loaders.refs.load(refKey(actorRef(handleOrDid, 'handleOrDid')));
     if (!did) return null;
     return (await hydrateActors(ctx, [did]))[0] ?? null;
@@ -30,7 +30,7 @@ export class ActorResolver {
   async actors(
     @Arg('hashtag', () => String, HASHTAG_FILTER) hashtag: string | null,
     @Arg('search', () => String, { nullable: true, description: 'Case-insensitive substring of handle or display name.' }) search: string | null,
-    @Arg('orderBy', () => ActorOrder, { nullable: true, defaultValue: ActorOrder.FOLLOWERS }) orderArg: ActorOrder | null,
+    @Arg('orderBy', () => ActorOrder, { nullable: true, defaultValue: ActorOrder.FOLLOWERS, description: 'Sort order of the list.' }) orderArg: ActorOrder | null,
     @Arg('first', () => Int, FIRST) first: number | null,
     @Arg('after', () => String, AFTER) after: string | null,
     @Ctx() ctx: ApiContext,
@@ -85,14 +85,14 @@ export class ActorResolver {
   }
 
   @FieldResolver(() => Float, { nullable: true })
-  async pagerank(@Root() actor: Actor, @Arg('hashtag', () => String, { nullable: true }) hashtag: string | null, @Ctx() ctx: ApiContext): Promise<number | null> {
+  async pagerank(@Root() actor: Actor, @Arg('hashtag', () => String, { nullable: true, description: 'The hashtag whose computed scores to read; omit for the score stored on the actor.' }) hashtag: string | null, @Ctx() ctx: ApiContext): Promise<number | null> {
     const tag = optionalHashtag(hashtag);
     if (tag === null) return actor.pagerank;
     return (await hashtagScores(ctx, tag, actor.did))?.pagerank ?? null;
   }
 
   @FieldResolver(() => Int, { nullable: true })
-  async community(@Root() actor: Actor, @Arg('hashtag', () => String, { nullable: true }) hashtag: string | null, @Ctx() ctx: ApiContext): Promise<number | null> {
+  async community(@Root() actor: Actor, @Arg('hashtag', () => String, { nullable: true, description: 'The hashtag whose computed communities to read; omit for the id stored on the actor.' }) hashtag: string | null, @Ctx() ctx: ApiContext): Promise<number | null> {
     const tag = optionalHashtag(hashtag);
     if (tag === null) return actor.community;
     const community = (await hashtagScores(ctx, tag, actor.did))?.community;
@@ -102,7 +102,7 @@ export class ActorResolver {
   @FieldResolver(() => Int, { description: 'Followers present in the graph (optionally members of hashtag), unlike followersCount.' })
   async followerCountInGraph(
     @Root() actor: Actor,
-    @Arg('hashtag', () => String, { nullable: true }) hashtag: string | null,
+    @Arg('hashtag', () => String, { nullable: true, description: 'Count only followers who are members of this hashtag.' }) hashtag: string | null,
     @Ctx() ctx: ApiContext,
   ): Promise<number> {
     return (await ctx.loaders.counts.load({ did: actor.did, hashtag: optionalHashtag(hashtag) })).followers;
@@ -111,7 +111,7 @@ export class ActorResolver {
   @FieldResolver(() => Int, { description: 'Follows present in the graph (optionally of members of hashtag).' })
   async followCountInGraph(
     @Root() actor: Actor,
-    @Arg('hashtag', () => String, { nullable: true }) hashtag: string | null,
+    @Arg('hashtag', () => String, { nullable: true, description: 'Count only follows of members of this hashtag.' }) hashtag: string | null,
     @Ctx() ctx: ApiContext,
   ): Promise<number> {
     return (await ctx.loaders.counts.load({ did: actor.did, hashtag: optionalHashtag(hashtag) })).follows;
@@ -120,7 +120,7 @@ export class ActorResolver {
   @FieldResolver(() => Int, { description: 'Mutual follows present in the graph (optionally members of hashtag).' })
   async mutualCountInGraph(
     @Root() actor: Actor,
-    @Arg('hashtag', () => String, { nullable: true }) hashtag: string | null,
+    @Arg('hashtag', () => String, { nullable: true, description: 'Count only mutuals who are members of this hashtag.' }) hashtag: string | null,
     @Ctx() ctx: ApiContext,
   ): Promise<number> {
     return (await ctx.loaders.counts.load({ did: actor.did, hashtag: optionalHashtag(hashtag) })).mutuals;

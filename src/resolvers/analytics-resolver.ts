@@ -22,7 +22,7 @@ export class ScoresResult {
   @Field(() => Int, { description: 'Members that got a pagerank and a community.' })
   actors!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Louvain communities found among those members.' })
   communities!: number;
 
   @Field(() => Int, { description: 'The graph version the scores were computed on.' })
@@ -44,9 +44,9 @@ export class AnalyticsResolver {
     description: 'Top actors by a centrality metric, in a hashtag community (or the whole graph without hashtag).',
   })
   async centrality(
-    @Arg('metric', () => CentralityMetric) metric: CentralityMetric,
-    @Arg('hashtag', () => String, { nullable: true }) hashtag: string | null,
-    @Arg('scope', () => Scope, { nullable: true, defaultValue: Scope.COMMUNITY }) scope: Scope | null,
+    @Arg('metric', () => CentralityMetric, { description: 'The centrality measure to rank by.' }) metric: CentralityMetric,
+    @Arg('hashtag', () => String, { nullable: true, description: 'Rank within the graph of this hashtag; omit for the whole graph.' }) hashtag: string | null,
+    @Arg('scope', () => Scope, { nullable: true, defaultValue: Scope.COMMUNITY, description: 'Which part of the hashtag graph the metric is computed on.' }) scope: Scope | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: `1 to ${MAX_PAGE_SIZE}.` }) first: number | null,
     @Ctx() ctx: ApiContext,
   ): Promise<RankedActor[]> {
@@ -61,7 +61,7 @@ export class AnalyticsResolver {
   }
 
   @Query(() => [Community], { complexity: fixedItems(50), description: 'Louvain communities among the members of a hashtag, largest first.' })
-  async communities(@Arg('hashtag') hashtag: string, @Ctx() ctx: ApiContext): Promise<Community[]> {
+  async communities(@Arg('hashtag', { description: 'Hashtag whose members to group, with or without #.' }) hashtag: string, @Ctx() ctx: ApiContext): Promise<Community[]> {
     const tag = hashtagArg(hashtag);
     const groups = await service(ctx).communities(tag);
     // One hydration for every community's top members.
@@ -77,7 +77,7 @@ export class AnalyticsResolver {
     description:
       "Computes PageRank and Louvain over a hashtag's members and stores them on its POSTED_WITH relationships (Actor.pagerank(hashtag:), actors(hashtag:, orderBy: PAGERANK), exports). Queries never store scores. NOT_FOUND for a hashtag not in the graph.",
   })
-  async computeScores(@Arg('hashtag') hashtag: string, @Ctx() ctx: ApiContext): Promise<ScoresResult> {
+  async computeScores(@Arg('hashtag', { description: 'Hashtag whose members to score, with or without #.' }) hashtag: string, @Ctx() ctx: ApiContext): Promise<ScoresResult> {
     const tag = hashtagArg(hashtag);
     const provider = service(ctx) as CentralityProvider & Partial<ScoresProvider>;
     if (typeof provider.computeScores !== 'function') throw internal('computing scores is not available on this server', 'NOT_CONFIGURED');

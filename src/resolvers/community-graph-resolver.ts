@@ -18,14 +18,14 @@ export class CommunityGraphResolver {
       'The actors of a hashtag (COMMUNITY: its members; ALL: members and everyone they follow) and every FOLLOWS from a member to one of them.',
   })
   async communityGraph(
-    @Arg('hashtag') hashtag: string,
-    @Arg('scope', () => Scope, { nullable: true, defaultValue: Scope.COMMUNITY }) scope: Scope | null,
+    @Arg('hashtag', { description: 'Hashtag whose graph to return, with or without #.' }) hashtag: string,
+    @Arg('scope', () => Scope, { nullable: true, defaultValue: Scope.COMMUNITY, description: 'Which actors to include.' }) scope: Scope | null,
     @Arg('limit', () => Int, { nullable: true, defaultValue: 20_000, description: `Most actors returned, 1 to ${MAX_COMMUNITY_GRAPH_LIMIT}.` }) limit: number | null,
     @Ctx() ctx: ApiContext,
   ): Promise<Subgraph> {
     const args = {
       hashtag: requiredHashtag(hashtag),
-      scope: (scope ?? Scope.COMMUNITY) as 'COMMUNITY' | 'ALL',
+      scope: scope ?? Scope.COMMUNITY,
       limit: boundedInt('limit', limit ?? 20_000, 1, MAX_COMMUNITY_GRAPH_LIMIT),
     };
     const skeleton = await communityGraph(ctx.db, args);

@@ -14,7 +14,7 @@ const COLUMNS: Record<ExportColumn, ExportColumnName> = {
 @Resolver()
 export class ExportResolver {
   @Mutation(() => CsvExport, { description: 'Writes the edges of a hashtag community to a file (CSV, GEXF or GraphML) and returns its URL.' })
-  async exportCsv(@Arg('input', () => ExportInput) input: ExportInput, @Ctx() ctx: ApiContext): Promise<CsvExport> {
+  async exportCsv(@Arg('input', () => ExportInput, { description: 'The hashtag, scope and format to export.' }) input: ExportInput, @Ctx() ctx: ApiContext): Promise<CsvExport> {
     const request = {
       hashtag: hashtag(input.hashtag),
       scope: input.scope,

@@ -3,17 +3,16 @@
  * carry `code`s (CONFLICT, NOT_FOUND, BAD_USER_INPUT) that the error formatter passes on.
  */
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { IngestRunRecord } from '../ingest/types.js';
+import type { IngestRunRecord } from '../core/ingest-run.js';
 import { boundedInt, hashtag, opaqueId } from '../schema/arguments.js';
 import { perItem } from '../schema/complexity.js';
-import { IngestStage, IngestStatus } from '../schema/enums.js';
 import { IngestInput, IngestRun } from '../schema/ingest-types.js';
 import type { ApiContext } from './context.js';
 
 @Resolver()
 export class IngestResolver {
   @Query(() => IngestRun, { nullable: true, description: 'One ingest run; null if unknown.' })
-  async ingestRun(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<IngestRun | null> {
+  async ingestRun(@Arg('id', () => ID, { description: 'Identifier of the run (IngestRun.id).' }) id: string, @Ctx() ctx: ApiContext): Promise<IngestRun | null> {
     const run = await ctx.services.ingest.get(opaqueId(id));
     return run ? presentRun(run) : null;
   }
@@ -27,7 +26,7 @@ export class IngestResolver {
   }
 
   @Mutation(() => IngestRun, { description: 'Starts crawling a hashtag in the background; CONFLICT if one is already running for it.' })
-  async startIngest(@Arg('input', () => IngestInput) input: IngestInput, @Ctx() ctx: ApiContext): Promise<IngestRun> {
+  async startIngest(@Arg('input', () => IngestInput, { description: 'The hashtag to crawl and optional search limits.' }) input: IngestInput, @Ctx() ctx: ApiContext): Promise<IngestRun> {
     const run = await ctx.services.ingest.start({
       hashtag: hashtag(input.hashtag),
       ...(input.maxPosts != null ? { maxPosts: input.maxPosts } : {}),
@@ -39,7 +38,7 @@ export class IngestResolver {
   }
 
   @Mutation(() => IngestRun, { description: 'Stops a running ingest; it can be resumed later.' })
-  async cancelIngest(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<IngestRun> {
+  async cancelIngest(@Arg('id', () => ID, { description: 'Identifier of the running ingest to stop.' }) id: string, @Ctx() ctx: ApiContext): Promise<IngestRun> {
     return presentRun(await ctx.services.ingest.cancel(opaqueId(id)));
   }
 
@@ -47,7 +46,7 @@ export class IngestResolver {
     description: 'Continues a cancelled or failed run from its checkpoint. Only the newest run of a hashtag can resume, and only while no other run holds the hashtag.',
   })
   async resumeIngest(
-    @Arg('id', () => ID) id: string,
+    @Arg('id', () => ID, { description: 'Identifier of the cancelled or failed run to continue.' }) id: string,
     @Arg('allowShrink', () => Boolean, { nullable: true, description: 'As IngestInput.allowShrink, for a run whose prune was refused.' }) allowShrink: boolean | null,
     @Ctx() ctx: ApiContext,
   ): Promise<IngestRun> {
@@ -60,8 +59,8 @@ export function presentRun(run: IngestRunRecord): IngestRun {
   return {
     id: run.id,
     hashtag: run.hashtag,
-    status: run.status as IngestStatus,
-    stage: run.stage as IngestStage,
+    status: run.status,
+    stage: run.stage,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     error: run.error,

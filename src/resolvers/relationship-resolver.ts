@@ -21,7 +21,7 @@ export class RelationshipResolver {
   async neighbourhood(
     @Arg('actor', { description: 'Handle or DID.' }) actor: string,
     @Arg('depth', () => Int, { nullable: true, defaultValue: 1, description: '1 to 3.' }) depth: number | null,
-    @Arg('direction', () => Direction, { nullable: true, defaultValue: Direction.BOTH }) direction: Direction | null,
+    @Arg('direction', () => Direction, { nullable: true, defaultValue: Direction.BOTH, description: 'Which FOLLOWS edges to walk along.' }) direction: Direction | null,
     @Arg('hashtag', () => String, { nullable: true, description: 'Only walk through members of this hashtag.' }) hashtag: string | null,
     @Arg('limit', () => Int, { nullable: true, defaultValue: 500, description: `Most actors returned, 1 to ${MAX_NEIGHBOURHOOD_LIMIT}.` }) limit: number | null,
     @Ctx() ctx: ApiContext,
@@ -42,8 +42,8 @@ export class RelationshipResolver {
   async mutualFollows(
     @Arg('actor', { description: 'Handle or DID.' }) actor: string,
     @Arg('hashtag', () => String, { nullable: true, description: 'Only mutuals who are members of this hashtag.' }) hashtag: string | null,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('first', () => Int, { nullable: true, description: '1 to 1000, default 20.' }) first: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page.' }) after: string | null,
     @Ctx() ctx: ApiContext,
   ): Promise<ActorConnection> {
     const args = neighbourArgs(hashtag, first, after);
@@ -54,8 +54,8 @@ export class RelationshipResolver {
   async commonFollows(
     @Arg('a', { description: 'Handle or DID.' }) a: string,
     @Arg('b', { description: 'Handle or DID.' }) b: string,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('first', () => Int, { nullable: true, description: '1 to 1000, default 20.' }) first: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page.' }) after: string | null,
     @Ctx() ctx: ApiContext,
   ): Promise<ActorConnection> {
     const args = neighbourArgs(null, first, after);

@@ -2,7 +2,8 @@
  * Argument checks shared by resolvers. GraphQL already enforces types and enums; these enforce
  * ranges and syntax, so bad input becomes BAD_USER_INPUT before any Cypher runs.
  */
-import { normaliseHashtag } from '../ingest/hashtag.js';
+import { normaliseHashtag } from '../core/hashtag.js';
+import { isValidDid, isValidHandle } from '@atproto/syntax';
 import { badInput } from './errors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -47,19 +48,16 @@ export function searchText(value: string | null | undefined): string | null {
 
 export type ActorRef = { readonly kind: 'did'; readonly did: string } | { readonly kind: 'handle'; readonly handle: string };
 
-// AT Protocol identifier syntax (atproto.com/specs/did, /specs/handle).
-const DID = /^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]$/;
-const HANDLE = /^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
-
 /** `alice.bsky.social`, `@alice.bsky.social` or `did:plc:…`; handles are case-insensitive. */
 export function actorRef(value: string, name = 'actor'): ActorRef {
   const raw = value.trim();
   if (raw.startsWith('did:')) {
-    if (raw.length <= 2048 && DID.test(raw)) return { kind: 'did', did: raw };
+    // AT Protocol identifier syntax from the ecosystem's own package (atproto.com/specs/did, /specs/handle).
+    if (isValidDid(raw)) return { kind: 'did', did: raw };
     throw badInput(`${name} is not a valid DID`, 'INVALID_ACTOR');
   }
   const handle = raw.replace(/^@/, '').toLowerCase();
-  if (handle.length <= 253 && HANDLE.test(handle)) return { kind: 'handle', handle };
+  if (isValidHandle(handle)) return { kind: 'handle', handle };
   throw badInput(`${name} must be a handle (alice.bsky.social) or a DID (did:plc:…)`, 'INVALID_ACTOR');
 }
 

@@ -3,7 +3,7 @@
  * `extensions.reason` narrows BAD_USER_INPUT (INVALID_CURSOR, QUERY_TOO_DEEP, …) without widening
  * the set of codes clients must handle.
  *
- * CONFLICT is the one code added to DESIGN.md's list: "an ingest of this hashtag is already running"
+ * CONFLICT joined the contract's original five codes: "an ingest of this hashtag is already running"
  * is neither the caller's syntax error nor a server fault, and a client wants to tell it apart
  * (to show the running run instead of retrying).
  */

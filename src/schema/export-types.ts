@@ -2,15 +2,15 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ExportColumn, ExportFormat, Scope } from './enums.js';
 
-@InputType()
+@InputType({ description: 'What to export: the graph of one hashtag, its scope and the file format.' })
 export class ExportInput {
-  @Field()
+  @Field({ description: 'Hashtag whose graph to export, with or without #; case is ignored.' })
   hashtag!: string;
 
-  @Field(() => Scope, { defaultValue: Scope.COMMUNITY })
+  @Field(() => Scope, { defaultValue: Scope.COMMUNITY, description: 'Which actors and FOLLOWS edges to include.' })
   scope!: Scope;
 
-  @Field(() => ExportFormat, { defaultValue: ExportFormat.CSV })
+  @Field(() => ExportFormat, { defaultValue: ExportFormat.CSV, description: 'File format of the download.' })
   format!: ExportFormat;
 
   @Field(() => [ExportColumn], { nullable: true, description: 'Optional CSV columns after the default six.' })
@@ -19,7 +19,7 @@ export class ExportInput {
 
 @ObjectType({ description: 'A finished export, downloadable from `url` (with the API key when one is set).' })
 export class CsvExport {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier of this export (part of its download URL).' })
   id!: string;
 
   @Field({ description: 'GET this URL to download the file.' })
@@ -28,15 +28,15 @@ export class CsvExport {
   @Field(() => Int, { description: 'Data rows (edges), without the header.' })
   rows!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Size of the file in bytes.' })
   bytes!: number;
 
-  @Field(() => ExportFormat)
+  @Field(() => ExportFormat, { description: 'File format, as asked for.' })
   format!: ExportFormat;
 
-  @Field()
+  @Field({ description: 'Suggested file name (the download sends it in Content-Disposition).' })
   fileName!: string;
 
-  @Field()
+  @Field({ description: 'MIME type the download is served with.' })
   contentType!: string;
 }

@@ -4,10 +4,10 @@ import { Actor, type Ref } from './actor-types.js';
 
 @ObjectType({ description: 'A FOLLOWS edge: source follows target (DIDs).' })
 export class FollowEdge {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'DID of the actor who follows.' })
   source!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'DID of the actor who is followed.' })
   target!: string;
 }
 
@@ -16,25 +16,25 @@ export class Subgraph {
   @Field(() => [Actor], { description: 'The centre first, then by distance.' })
   nodes!: Ref<Actor>[];
 
-  @Field(() => [FollowEdge])
+  @Field(() => [FollowEdge], { description: 'Every FOLLOWS edge between two of the returned nodes.' })
   edges!: FollowEdge[];
 
   @Field({ description: 'True when more actors (or edges) were reachable than `limit` allowed.' })
   truncated!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ description: 'How two actors are connected by FOLLOWS.' })
 export class Relationship {
-  @Field(() => Actor)
+  @Field(() => Actor, { description: 'The first actor asked for.' })
   a!: Ref<Actor>;
 
-  @Field(() => Actor)
+  @Field(() => Actor, { description: 'The second actor asked for.' })
   b!: Ref<Actor>;
 
-  @Field()
+  @Field({ description: 'Whether a follows b.' })
   aFollowsB!: boolean;
 
-  @Field()
+  @Field({ description: 'Whether b follows a.' })
   bFollowsA!: boolean;
 
   @Field({ description: 'Both follow each other.' })
@@ -47,12 +47,12 @@ export class Relationship {
   undirectedPathLength!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'An actor with its score under a centrality metric.' })
 export class RankedActor {
-  @Field(() => Actor)
+  @Field(() => Actor, { description: 'The ranked actor.' })
   actor!: Ref<Actor>;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Value of the metric for this actor; higher ranks first.' })
   score!: number;
 
   @Field(() => Int, { description: '1-based, distinct.' })
@@ -61,17 +61,17 @@ export class RankedActor {
 
 @ObjectType({ description: 'A Louvain community among the members of a hashtag.' })
 export class Community {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Louvain community id, as on Actor.community for the same hashtag and graph version.' })
   id!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Number of members in this community.' })
   size!: number;
 
   @Field(() => [Actor], { description: 'Highest PageRank first.' })
   topMembers!: Ref<Actor>[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'Counts of the crawled graph of one hashtag.' })
 export class HashtagStats {
   @Field({ description: 'Lower-case, without #.' })
   name!: string;

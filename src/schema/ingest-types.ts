@@ -4,16 +4,16 @@ import { IngestStage, IngestStatus } from './enums.js';
 
 @ObjectType({ description: 'One crawl of a hashtag: its lifecycle and counters.' })
 export class IngestRun {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifier of the run; pass it to ingestRun, cancelIngest or resumeIngest.' })
   id!: string;
 
-  @Field()
+  @Field({ description: 'Hashtag crawled, lower-case, without #.' })
   hashtag!: string;
 
-  @Field(() => IngestStatus)
+  @Field(() => IngestStatus, { description: 'Where the run is in its lifecycle.' })
   status!: IngestStatus;
 
-  @Field(() => IngestStage)
+  @Field(() => IngestStage, { description: 'Which crawl step the run is in (or stopped in).' })
   stage!: IngestStage;
 
   @Field({ description: 'ISO 8601.' })
@@ -22,49 +22,49 @@ export class IngestRun {
   @Field(() => String, { nullable: true, description: 'ISO 8601; null while running.' })
   finishedAt!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why the run failed, for clients (no credentials or Neo4j internals); null unless FAILED.' })
   error!: string | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Post limit the run was started with; null for no limit.' })
   maxPosts!: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Earliest post time the run was started with (ISO 8601); null for none.' })
   since!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Post time the search stops before (ISO 8601); null for none.' })
   until!: string | null;
 
   @Field(() => Int, { description: 'XRPC requests issued.' })
   requests!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'XRPC requests retried after a transient failure.' })
   retries!: number;
 
   @Field(() => Int, { description: 'Times the crawler waited for the rate-limit budget.' })
   waits!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Pages of post search results read.' })
   searchPages!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Posts found that carry the hashtag.' })
   posts!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Distinct authors of those posts (members of the hashtag).' })
   members!: number;
 
   @Field(() => Int, { description: 'Members whose follows are fully crawled.' })
   membersDone!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Profiles fetched.' })
   profiles!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Members and everyone they follow, when the run finished.' })
   actors!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'FOLLOWS edges written (the stored total once the run finished).' })
   follows!: number;
 
-  @Field(() => Float, { nullable: true, description: 'membersDone / members, 0..1; null before members are known.' })
+  @Field(() => Float, { nullable: true, description: 'Share of members whose follows are crawled (membersDone / members), 0..1; null before members are known.' })
   progress!: number | null;
 
   @Field(() => Int, { description: 'Members this run removed at its end (they no longer post the tag).' })
@@ -74,7 +74,7 @@ export class IngestRun {
   removedFollows!: number;
 }
 
-@InputType()
+@InputType({ description: 'What to crawl: a hashtag and optional limits on the post search.' })
 export class IngestInput {
   @Field({ description: 'With or without #; case-insensitive.' })
   hashtag!: string;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { IngestConflictError, IngestNotFoundError, IngestStateError } from '../../../src/ingest/types.js';
-import { HashtagError } from '../../../src/ingest/hashtag.js';
+import { HashtagError } from '../../../src/core/hashtag.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { createErrorFormatter } from '../../../src/server/error-format.js';
 

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
 import { parse, validate } from 'graphql';
-import { buildApiSchema } from '../../../src/schema/build-schema.js';
+import { buildApiSchema } from '../../../src/server/build-schema.js';
 import { EXAMPLE_DOCUMENT } from '../../../src/server/example-queries.js';
 
 describe('Sandbox example document', () => {

@@ -24,22 +24,11 @@ query Mutuals($actor: String!, $hashtag: String, $first: Int) {
 }
 ${ACTOR_FIELDS}`;
 
-/** Members of a hashtag, a page at a time (the fallback graph loader). */
-export const MEMBERS = `
-query Members($hashtag: String, $first: Int, $after: String) {
-  actors(hashtag: $hashtag, first: $first, after: $after, orderBy: PAGERANK) {
-    totalCount pageInfo { hasNextPage endCursor } nodes { ...ViewActor }
-  }
-}
-${ACTOR_FIELDS}`;
 
 export const EXPORT = `
 mutation Export($input: ExportInput!) { exportCsv(input: $input) { id url rows bytes } }`;
 
-/**
- * The whole drawn graph in one request. Not in the schema yet: the view asks, and falls back to
- * MEMBERS + NEIGHBOURHOOD_WALK when the server answers that the field does not exist.
- */
+/** The whole drawn graph in one request. */
 export const COMMUNITY_GRAPH = `
 query CommunityGraph($hashtag: String!, $scope: Scope) {
   communityGraph(hashtag: $hashtag, scope: $scope) {
@@ -50,11 +39,4 @@ query CommunityGraph($hashtag: String!, $scope: Scope) {
 }
 ${ACTOR_FIELDS}`;
 
-export const NEIGHBOURHOOD_WALK = `
-query Walk($actor: String!, $hashtag: String, $depth: Int, $limit: Int) {
-  neighbourhood(actor: $actor, depth: $depth, direction: BOTH, hashtag: $hashtag, limit: $limit) {
-    nodes { did } edges { source target } truncated
-  }
-}`;
-
-export const OPERATIONS = { HASHTAGS, CENTRALITY, MUTUAL_FOLLOWS, MEMBERS, EXPORT, COMMUNITY_GRAPH, NEIGHBOURHOOD_WALK } as const;
+export const OPERATIONS = { HASHTAGS, CENTRALITY, MUTUAL_FOLLOWS, EXPORT, COMMUNITY_GRAPH } as const;

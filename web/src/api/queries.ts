@@ -1,6 +1,6 @@
 /** The graph view's operations, one function each, typed at the boundary. */
 import { graphql } from './client.js';
-import { CENTRALITY, EXPORT, HASHTAGS, MEMBERS, MUTUAL_FOLLOWS } from './operations.js';
+import { CENTRALITY, EXPORT, HASHTAGS, MUTUAL_FOLLOWS } from './operations.js';
 import type { Actor, ActorPage, CentralityMetric, CsvExport, ExportFormat, HashtagStats, RankedActor, Scope } from './types.js';
 
 export async function fetchHashtags(signal?: AbortSignal): Promise<HashtagStats[]> {
@@ -29,11 +29,6 @@ function page(c: Connection): ActorPage {
 export async function fetchMutualFollows(args: { actor: string; hashtag: string | null; first: number }, signal?: AbortSignal): Promise<ActorPage> {
   const data = await graphql<{ mutualFollows: Connection }>(MUTUAL_FOLLOWS, args, signal);
   return page(data.mutualFollows);
-}
-
-export async function fetchMembersPage(args: { hashtag: string; first: number; after: string | null }, signal?: AbortSignal): Promise<ActorPage> {
-  const data = await graphql<{ actors: Connection }>(MEMBERS, args, signal);
-  return page(data.actors);
 }
 
 export async function requestExport(input: { hashtag: string; scope: Scope; format: ExportFormat }): Promise<CsvExport> {

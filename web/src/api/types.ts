@@ -1,54 +1,23 @@
-/** Wire types of the project's GraphQL API (see schema.graphql), as far as the graph view reads them. */
+/**
+ * Wire types of the project's GraphQL API as the graph view reads them: named views of the types
+ * GraphQL Code Generator derives from schema.graphql and web/src/api/operations.ts (generated.ts),
+ * so a schema change that breaks the view fails `npm run typecheck` instead of a user's browser.
+ */
+import type { CentralityQuery, CommunityGraphQuery, ExportMutation, HashtagsQuery, ViewActorFragment } from './generated.js';
 
-export type Scope = 'COMMUNITY' | 'ALL';
-export type CentralityMetric = 'PAGERANK' | 'BETWEENNESS' | 'DEGREE' | 'IN_DEGREE' | 'OUT_DEGREE' | 'CLOSENESS';
-export type ExportFormat = 'CSV' | 'GEXF' | 'GRAPHML';
+export type { CentralityMetric, ExportFormat, Scope } from './generated.js';
 
-export interface Actor {
-  readonly did: string;
-  readonly handle: string | null;
-  readonly displayName: string | null;
-  readonly avatar: string | null;
-  readonly followersCount: number | null;
-  readonly followsCount: number | null;
-  readonly postsCount: number | null;
-  readonly pagerank: number | null;
-  readonly community: number | null;
-}
+export type Actor = ViewActorFragment;
+export type Subgraph = CommunityGraphQuery['communityGraph'];
+export type FollowEdge = Subgraph['edges'][number];
+export type HashtagStats = HashtagsQuery['hashtags'][number];
+export type RankedActor = CentralityQuery['centrality'][number];
+export type CsvExport = ExportMutation['exportCsv'];
 
-export interface FollowEdge {
-  readonly source: string;
-  readonly target: string;
-}
-
-export interface Subgraph {
-  readonly nodes: readonly Actor[];
-  readonly edges: readonly FollowEdge[];
-  readonly truncated: boolean;
-}
-
-export interface HashtagStats {
-  readonly name: string;
-  readonly members: number;
-  readonly follows: number;
-}
-
-export interface RankedActor {
-  readonly actor: { readonly did: string };
-  readonly score: number;
-  readonly rank: number;
-}
-
+/** One page of an actor connection, as the view keeps it (not a wire shape). */
 export interface ActorPage {
   readonly totalCount: number;
   readonly actors: Actor[];
   readonly hasNextPage: boolean;
   readonly endCursor: string | null;
-}
-
-export interface CsvExport {
-  readonly id: string;
-  readonly url: string;
-  readonly rows: number;
-  readonly bytes: number;
 }

@@ -4,7 +4,7 @@
  * has a generation number so a slow answer for an old choice never overwrites a newer one.
  */
 import { ApiError, apiKey } from '../api/client.js';
-import { loadCommunityGraph, supportsScopeAll } from '../api/community-graph.js';
+import { loadCommunityGraph } from '../api/community-graph.js';
 import { fetchCentrality, fetchHashtags, fetchMutualFollows } from '../api/queries.js';
 import type { ExportFormat, HashtagStats, RankedActor, Scope } from '../api/types.js';
 import { assignCommunities, nameCommunities, type CommunityAssignment } from '../graph/communities.js';
@@ -45,8 +45,6 @@ export interface Diagnostics {
   edgeBudget: number;
   drawnEdges: number;
   totalEdges: number;
-  graphSource: string;
-  requests: number;
 }
 
 export interface ViewElements {
@@ -108,8 +106,6 @@ export class GraphViewApp {
       edgeBudget: edgeBudget(this.capability, this.state.edges),
       drawnEdges: 0,
       totalEdges: 0,
-      graphSource: '',
-      requests: 0,
     };
   }
 
@@ -174,10 +170,6 @@ export class GraphViewApp {
   private markScope(): void {
     for (const b of this.el.scopeButtons) {
       b.setAttribute('aria-checked', String(b.dataset.scope === this.state.scope));
-      if (b.dataset.scope === 'ALL' && supportsScopeAll() === false) {
-        b.disabled = true;
-        b.title = 'This server cannot send the followed accounts as one graph (it has no communityGraph query)';
-      }
     }
   }
 
@@ -220,15 +212,12 @@ export class GraphViewApp {
     try {
       const loaded = await loadCommunityGraph(hashtag, scope, abort.signal);
       if (generation !== this.generation) return;
-      this.markScope();
       const fetched = performance.now();
       this.timings.fetchMs = Math.round(fetched - started);
       const model = buildViewModel(loaded, this.diagnostics.edgeBudget);
       Object.assign(this.diagnostics, {
         drawnEdges: model.drawnEdges,
         totalEdges: model.follows.size,
-        graphSource: loaded.source,
-        requests: loaded.requests,
       });
       this.truncated = loaded.truncated;
       if (model.graph.order === 0) {
