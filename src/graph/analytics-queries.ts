@@ -1,20 +1,16 @@
 /**
  * Cypher behind centrality and communities: reading a scope (actors, follows), projecting it into
  * GDS, streaming GDS results, and the explicitly written scores of a hashtag (on POSTED_WITH). A scope is the whole graph
- * (`hashtag: null`), a hashtag's members (COMMUNITY) or its members plus everyone they follow (ALL);
- * in every case the edges are FOLLOWS whose *source* is in scope as a member (or any actor, for the
- * whole graph) and whose target is in scope.
+ * (`hashtag: null`) or a hashtag's scope as scope-cypher.ts defines it (members; plus everyone they
+ * follow for ALL).
  */
 import type { GraphDatabase } from './database.js';
-import type { CentralityMetric, GraphScope } from '../analytics/types.js';
-import { PAGERANK } from '../analytics/parameters.js';
+import type { CentralityMetric } from '../core/centrality.js';
+import type { GraphScope } from '../core/scope.js';
+import { FOLLOW_TARGET_IN_SCOPE, MATCH_MEMBERS, matchScopeActors, scopeParams } from './scope-cypher.js';
 
 /** Long-running analytics get more room than the default 30 s query timeout. */
 const ANALYTICS_TIMEOUT_MS = 30 * 60_000;
-
-function scopeParams(scope: GraphScope): { hashtag: string | null; communityOnly: boolean } {
-  return { hashtag: scope.hashtag, communityOnly: scope.scope === 'COMMUNITY' };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Before computing: which graph version, and is there such a hashtag (one query; a cache hit costs
@@ -36,24 +32,14 @@ export async function readQuestionState(db: GraphDatabase, hashtag: string | nul
 
 const GRAPH_ACTORS = `MATCH (a:Actor) RETURN a.did AS did, a.handle AS handle`;
 
-const MEMBER_ACTORS = `
-MATCH (:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor)
-RETURN a.did AS did, a.handle AS handle`;
-
-const NEIGHBOURHOOD_ACTORS = `
-MATCH (:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(m:Actor)
-CALL (m) {
-  RETURN m AS a
-  UNION
-  MATCH (m)-[:FOLLOWS]->(a:Actor)
-  RETURN a
-}
-WITH DISTINCT a
-RETURN a.did AS did, a.handle AS handle`;
+const SCOPE_ACTORS = {
+  COMMUNITY: `${matchScopeActors('COMMUNITY')}\nRETURN a.did AS did, a.handle AS handle`,
+  ALL: `${matchScopeActors('ALL')}\nRETURN a.did AS did, a.handle AS handle`,
+} as const;
 
 export function streamScopeActors(db: GraphDatabase, scope: GraphScope): AsyncGenerator<{ did: string; handle: string | null }> {
   if (scope.hashtag === null) return db.stream(GRAPH_ACTORS, {}, ANALYTICS_TIMEOUT_MS);
-  return db.stream(scope.scope === 'COMMUNITY' ? MEMBER_ACTORS : NEIGHBOURHOOD_ACTORS, { hashtag: scope.hashtag }, ANALYTICS_TIMEOUT_MS);
+  return db.stream(SCOPE_ACTORS[scope.scope], { hashtag: scope.hashtag }, ANALYTICS_TIMEOUT_MS);
 }
 
 // One record per source with its targets collected (a subquery per actor, so nothing is aggregated
@@ -69,10 +55,10 @@ WITH a, targets WHERE size(targets) > 0
 RETURN a.did AS source, targets`;
 
 const SCOPE_FOLLOWS = `
-MATCH (h:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor)
+${MATCH_MEMBERS}
 CALL (a, h) {
   MATCH (a)-[:FOLLOWS]->(b:Actor)
-  WHERE NOT $communityOnly OR (b)-[:POSTED_WITH]->(h)
+  ${FOLLOW_TARGET_IN_SCOPE}
   RETURN collect(b.did) AS targets
 }
 WITH a, targets WHERE size(targets) > 0
@@ -80,7 +66,7 @@ RETURN a.did AS source, targets`;
 
 export function streamScopeFollows(db: GraphDatabase, scope: GraphScope): AsyncGenerator<{ source: string; targets: string[] }> {
   if (scope.hashtag === null) return db.stream(GRAPH_FOLLOWS, {}, ANALYTICS_TIMEOUT_MS);
-  return db.stream(SCOPE_FOLLOWS, scopeParams(scope), ANALYTICS_TIMEOUT_MS);
+  return db.stream(SCOPE_FOLLOWS, scopeParams(scope.hashtag, scope.scope), ANALYTICS_TIMEOUT_MS);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -102,9 +88,9 @@ WITH gds.graph.project($graphName, a, b, {}, $config) AS g
 RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships`;
 
 const PROJECT_SCOPE = `
-MATCH (h:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor)
+${MATCH_MEMBERS}
 OPTIONAL MATCH (a)-[:FOLLOWS]->(b:Actor)
-WHERE NOT $communityOnly OR (b)-[:POSTED_WITH]->(h)
+${FOLLOW_TARGET_IN_SCOPE}
 WITH gds.graph.project($graphName, a, b, {}, $config) AS g
 RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships`;
 
@@ -121,7 +107,7 @@ export async function projectScope(
       ? await db.read<{ nodes: number | null; relationships: number | null }>(PROJECT_GRAPH, { graphName, config }, ANALYTICS_TIMEOUT_MS)
       : await db.read<{ nodes: number | null; relationships: number | null }>(
           PROJECT_SCOPE,
-          { graphName, config, ...scopeParams(scope) },
+          { graphName, config, ...scopeParams(scope.hashtag, scope.scope) },
           ANALYTICS_TIMEOUT_MS,
         );
   return { nodes: Number(rows[0]?.nodes ?? 0), relationships: Number(rows[0]?.relationships ?? 0) };
@@ -163,10 +149,12 @@ export function streamGdsCentrality(
   db: GraphDatabase,
   graphName: string,
   metric: CentralityMetric,
+  /** The analytics layer's PageRank parameters, so both engines run the same ones. */
+  pagerank: { readonly damping: number; readonly maxIterations: number; readonly tolerance: number },
 ): AsyncGenerator<{ did: string; handle: string | null; score: number }> {
   switch (metric) {
     case 'PAGERANK':
-      return db.stream(PAGERANK_STREAM, { graphName, ...PAGERANK }, ANALYTICS_TIMEOUT_MS);
+      return db.stream(PAGERANK_STREAM, { graphName, ...pagerank }, ANALYTICS_TIMEOUT_MS);
     case 'BETWEENNESS':
       return db.stream(BETWEENNESS_STREAM, { graphName }, ANALYTICS_TIMEOUT_MS);
     case 'CLOSENESS':

@@ -1,10 +1,13 @@
 /**
- * A hashtag's whole graph in one read, for the graph view: the scope's actors (members, plus
- * everyone they follow for ALL) and every FOLLOWS from a member to an actor of that set.
+ * A hashtag's whole graph in one read, for the graph view: the scope of scope-cypher.ts (members,
+ * plus everyone they follow for ALL) and every FOLLOWS from a member to an actor of that set. Unlike
+ * analytics and exports it is bounded by `limit`, so the actors are chosen first (members by DID,
+ * then followed actors) and the edges are those among the chosen DIDs.
  * Skeleton only (DIDs and edges); the API hydrates the actors.
  */
 import type { GraphDatabase } from './database.js';
 import { MAX_SUBGRAPH_EDGES } from './relationship-queries.js';
+import { MATCH_MEMBERS } from './scope-cypher.js';
 
 export interface CommunityGraphSkeleton {
   /** Members first (by DID), then, for ALL, the actors they follow (by DID). */
@@ -14,8 +17,8 @@ export interface CommunityGraphSkeleton {
 }
 
 const MEMBERS = `
-MATCH (:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(m:Actor)
-RETURN m.did AS did ORDER BY did LIMIT toInteger($limit)`;
+${MATCH_MEMBERS}
+RETURN a.did AS did ORDER BY did LIMIT toInteger($limit)`;
 
 const FOLLOWED = `
 UNWIND $members AS did

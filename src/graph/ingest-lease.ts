@@ -5,6 +5,7 @@
  * token (`assertLease`) inside its own transaction, so a writer that lost the lease writes nothing.
  */
 import type { ManagedTransaction } from 'neo4j-driver';
+import { CodedError } from '../core/errors.js';
 
 /** How long a grant or a heartbeat keeps the lease (INGEST_LEASE_TTL_MS); holders renew at a quarter of it. */
 export const DEFAULT_LEASE_TTL_MS = 60_000;
@@ -29,11 +30,10 @@ export interface LeaseState {
   readonly expired: boolean;
 }
 
-export class LeaseLostError extends Error {
+export class LeaseLostError extends CodedError {
   readonly code = 'LEASE_LOST';
   constructor(lease: Lease) {
     super(`run ${lease.holder} no longer holds the lease on #${lease.hashtag} (token ${lease.token}); it stopped without writing`);
-    this.name = 'LeaseLostError';
   }
 }
 

@@ -5,8 +5,8 @@
  */
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { GraphDatabase } from './database.js';
-import type { IngestCounters, IngestRunRecord, IngestStage, IngestStatus } from '../ingest/types.js';
-import { EMPTY_COUNTERS } from '../ingest/types.js';
+import { isOneOf } from '../core/vocabulary.js';
+import { EMPTY_COUNTERS, INGEST_STAGES, INGEST_STATUSES, type IngestCounters, type IngestRunRecord, type IngestStage, type IngestStatus } from '../core/ingest-run.js';
 import { assertLease, grantLease, lockLease, readLease, releaseLease, type Lease } from './ingest-lease.js';
 
 export interface NewRun {
@@ -236,14 +236,21 @@ export async function runMemberProgress(
   };
 }
 
+// A value outside the vocabulary is a node written by another version of the code: say so, instead of
+// passing an unknown enum value on to GraphQL, which would fail the whole response.
+function stored<T extends string>(values: readonly T[], value: unknown, field: string): T {
+  if (isOneOf(values, value)) return value;
+  throw new Error(`IngestRun.${field} holds ${JSON.stringify(value)}, not one of ${values.join(', ')}`);
+}
+
 function toRun(p: Record<string, unknown>): StoredRun {
   const counters = {} as IngestCounters;
   for (const key of COUNTER_KEYS) counters[key] = Number(p[key] ?? 0);
   return {
     id: String(p.id),
     hashtag: String(p.hashtag),
-    status: p.status as IngestStatus,
-    stage: p.stage as IngestStage,
+    status: stored(INGEST_STATUSES, p.status, 'status'),
+    stage: stored(INGEST_STAGES, p.stage, 'stage'),
     startedAt: iso(p.startedAt)!,
     finishedAt: iso(p.finishedAt),
     error: (p.error as string | null) ?? null,

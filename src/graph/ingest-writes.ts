@@ -6,6 +6,7 @@
  */
 import type { ManagedTransaction } from 'neo4j-driver';
 import { assertLease, type Lease } from './ingest-lease.js';
+import { CodedError } from '../core/errors.js';
 
 export interface MemberRow {
   readonly did: string;
@@ -83,11 +84,13 @@ MATCH (a:Actor {did: n.did})
 MERGE (r)-[s:SAW]->(a)
 ON CREATE SET s.order = n.order, s.profileDone = false, s.followsDone = false`;
 
+// The driver sends every JS number as a Cypher Float: counts are stored as integers here, so
+// readers (GraphQL Int, exports, Browser) get 12, not 12.0.
 const PROFILES = `
 UNWIND $profiles AS p
 MATCH (a:Actor {did: p.did})
 SET a.handle = p.handle, a.displayName = p.displayName, a.description = p.description, a.avatar = p.avatar,
-    a.postsCount = p.postsCount, a.followersCount = p.followersCount, a.followsCount = p.followsCount,
+    a.postsCount = toInteger(p.postsCount), a.followersCount = toInteger(p.followersCount), a.followsCount = toInteger(p.followsCount),
     a.createdAt = p.createdAt, a.profileFetchedAt = datetime()
 WITH collect(p.did) + $missing AS dids
 UNWIND dids AS did
@@ -175,7 +178,7 @@ export interface PrunePlan {
   readonly followsOfLeavers: number;
 }
 
-export class ShrinkRefusedError extends Error {
+export class ShrinkRefusedError extends CodedError {
   readonly code = 'SHRINK_REFUSED';
   constructor(readonly plan: PrunePlan, readonly maxShare: number) {
     const pct = (n: number, d: number) => `${d === 0 ? 0 : Math.round((1000 * n) / d) / 10}%`;
@@ -185,7 +188,6 @@ export class ShrinkRefusedError extends Error {
         `and ${follows} of ${plan.followsBefore} follows (${pct(follows, plan.followsBefore)}), more than the allowed ${Math.round(maxShare * 100)}%; ` +
         'nothing was deleted. If the community really shrank, run again with --allow-shrink (GraphQL: allowShrink: true)',
     );
-    this.name = 'ShrinkRefusedError';
   }
 }
 

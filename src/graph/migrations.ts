@@ -1,5 +1,5 @@
 /**
- * Idempotent schema migrations run at every start: `IF NOT EXISTS` makes a second run a no-op.
+ * Idempotent schema migrations run at every start: `IF NOT EXISTS` / `IF EXISTS` make a second run a no-op.
  * Actors are keyed by DID because handles change; handle is only an index for look-ups.
  */
 import type { GraphDatabase } from './database.js';
@@ -13,7 +13,9 @@ export const MIGRATIONS: readonly string[] = [
   'CREATE CONSTRAINT ingest_run_id IF NOT EXISTS FOR (r:IngestRun) REQUIRE r.id IS UNIQUE',
   'CREATE CONSTRAINT ingest_lease_hashtag IF NOT EXISTS FOR (l:IngestLease) REQUIRE l.hashtag IS UNIQUE',
   'CREATE INDEX ingest_run_hashtag IF NOT EXISTS FOR (r:IngestRun) ON (r.hashtag)',
-  'CREATE CONSTRAINT export_id IF NOT EXISTS FOR (e:Export) REQUIRE e.id IS UNIQUE',
+  // Exports live as files (src/export/export-store.ts), never as nodes: drop the constraint an
+  // earlier version created for an :Export label nothing writes.
+  'DROP CONSTRAINT export_id IF EXISTS',
 ];
 
 export async function migrate(db: GraphDatabase): Promise<void> {
