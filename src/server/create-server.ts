@@ -1,6 +1,7 @@
 /**
  * The HTTP server: GraphQL at /graphql (Apollo Server on node:http, no framework), /healthz,
- * export downloads at /exports/:id, and the graph view's static files at /.
+ * export downloads at /exports/:id, the Neo4j Browser guide at /browser-guide, and the graph view's
+ * static files at /.
  *
  * In front of every route: a Host allow-list (DNS rebinding), a connection cap, timeouts for slow
  * senders and for clients that stop reading, and a per-client rate limit on /graphql and exports.
@@ -20,9 +21,10 @@ import type { GraphDatabase } from '../graph/database.js';
 import type { IngestController } from '../ingest/types.js';
 import { redact, type Logger } from '../logging/logger.js';
 import { createContext, type ApiContext, type ApiServices, type CentralityProvider, type ExportProvider } from '../resolvers/context.js';
-import { buildApiSchema } from '../schema/build-schema.js';
+import { buildApiSchema } from './build-schema.js';
 import { MAX_COMPLEXITY } from '../schema/complexity.js';
 import { ApiKey } from './api-key.js';
+import { BROWSER_GUIDE_PATH, DEFAULT_BROWSER_ORIGINS, handleBrowserGuide } from './browser-guide.js';
 import { createErrorFormatter } from './error-format.js';
 import { handleExportDownload } from './export-download.js';
 import { handleGraphQL } from './graphql-http.js';
@@ -31,7 +33,7 @@ import { RateLimiter } from './rate-limit.js';
 import { sendError, sendJson } from './http-responses.js';
 import { depthLimit, MAX_DEPTH, operationGuards } from './query-limits.js';
 import { isDirectory, serveStatic } from './static-files.js';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../config/package-root.js';
 
 export interface ServerLimits {
   /** Largest request body, bytes. Default 1 MiB. */
@@ -89,6 +91,8 @@ export interface StartServerOptions {
   /** Base of export download URLs; default this server's own URL. */
   readonly publicUrl?: string;
   readonly limits?: Partial<ServerLimits>;
+  /** Origins of Neo4j Browser that may read the guide at /browser-guide; default neo4jctl's http://127.0.0.1:7474 (and localhost). */
+  readonly neo4jBrowserOrigins?: readonly string[];
 }
 
 export interface RunningServer {
@@ -183,6 +187,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const neo4j = production ? { ok: health.ok } : health;
       return sendJson(res, health.ok ? 200 : 503, { status: health.ok ? 'ok' : 'unavailable', neo4j });
     }
+    if (path === BROWSER_GUIDE_PATH) return handleBrowserGuide(req, res, options.neo4jBrowserOrigins ?? DEFAULT_BROWSER_ORIGINS);
     if (path.startsWith('/exports/')) {
       let id: string;
       try {
@@ -232,8 +237,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
 }
 
-/** web/dist of this package, wherever the process was started from (src/server and dist/server alike). */
-const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+/** web/dist of this package, wherever the process was started from (sources and build alike). */
+const DEFAULT_WEB_DIR = packagePath('web', 'dist');
 
 const VIEW_NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>bsky-graph: graph view not built</title>
 <h1>The graph view is not built</h1>

@@ -42,7 +42,7 @@ export function allowedHostNames(bindHost: string, configured: readonly string[]
 /** The host part of a Host header (`example.org:4000` → `example.org`, `[::1]:4000` → `[::1]`), or null if malformed. */
 export function hostName(header: string | undefined): string | null {
   if (!header) return null;
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\[\]\s]+)(?::(\d{1,5}))?$/.exec(header.trim());
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]\s]+)(?::(\d{1,5}))?$/.exec(header.trim());
   return m ? m[1]!.toLowerCase().replace(/\.$/, '') : null;
 }
 
