@@ -1,4 +1,4 @@
-/** ESM jest through @swc/jest (see shared TOOLCHAIN.md): decorators + metadata for type-graphql. */
+/** ESM jest through @swc/jest (ts-jest and babel do not emit the legacy decorators + metadata type-graphql needs). */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config/config.js';
-import { followsOf, rngFor, type Community } from '../src/devnet/index.js';
+import { followsOf, rngFor, type Community } from '../devnet/index.js';
 import { loadActors, neighbourPages, resolveActorRefs } from '../src/graph/actor-queries.js';
 import { GraphDatabase } from '../src/graph/database.js';
 import { readGraphVersion } from '../src/graph/graph-version.js';

@@ -10,7 +10,7 @@
  * NEO4J_URI at a scratch server.
  * Standalone: node --import @swc-node/register/esm-register bench/big-graph.ts [members=5000] [seed=7]
  */
-import { followsOf, generateCommunity, type Community } from '../src/devnet/index.js';
+import { followsOf, generateCommunity, type Community } from '../devnet/index.js';
 import type { GraphDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
 

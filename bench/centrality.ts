@@ -18,7 +18,9 @@ import { DEFAULT_MAX_PATH_WORK, GraphologyEngine } from '../src/analytics/grapho
 import { Graph } from '../src/analytics/graphology-modules.js';
 import type { FollowGraph } from '../src/analytics/follow-graph.js';
 import { louvainCommunities } from '../src/analytics/louvain.js';
-import type { CentralityMetric, GraphScope, ScoredActor } from '../src/analytics/types.js';
+import type { CentralityMetric } from '../src/core/centrality.js';
+import type { GraphScope } from '../src/core/scope.js';
+import type { ScoredActor } from '../src/analytics/types.js';
 import { loadConfig } from '../src/config/config.js';
 import { dropProjection, projectScope } from '../src/graph/analytics-queries.js';
 import { GraphDatabase } from '../src/graph/database.js';

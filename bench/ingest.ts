@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { loadConfig } from '../src/config/config.js';
-import { generateCommunity, rMin } from '../src/devnet/index.js';
+import { generateCommunity, rMin } from '../devnet/index.js';
 import { GraphDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
 import { IngestService } from '../src/ingest/ingest-service.js';

@@ -1,12 +1,12 @@
 /**
- * Runs once before all test files: picks the Neo4j the suite uses (see src/graph/neo4j-target.ts)
+ * Runs once before all test files: picks the Neo4j the suite uses (see test/support/neo4j-target.ts)
  * and gives the Bluesky PDS a temp dir we can remove afterwards. Env set here reaches every test.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/config.ts';
-import { chooseNeo4jTarget, isDockerReachable } from '../src/graph/neo4j-target.ts'; // jest loads this file as CommonJS: no .js mapping here
+import { chooseNeo4jTarget, isDockerReachable } from './support/neo4j-target.ts'; // jest loads this file as CommonJS: no .js mapping here
 
 export default async function globalSetup(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'bsky-graph-test-'));

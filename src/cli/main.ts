@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { ConfigError } from '../config/config.js';
-import { HashtagError } from '../ingest/hashtag.js';
+import { HashtagError } from '../core/hashtag.js';
 import { IngestStateError } from '../ingest/types.js';
 import { scrub } from '../logging/logger.js';
 import { USAGE, UsageError } from './usage-error.js';

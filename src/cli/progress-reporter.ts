@@ -1,6 +1,6 @@
 /** Ingest progress: a bar on a terminal, a log line every few seconds otherwise. */
 import cliProgress from 'cli-progress';
-import type { IngestCounters, IngestStage } from '../ingest/types.js';
+import type { IngestCounters, IngestStage } from '../core/ingest-run.js';
 
 export interface ProgressReporter {
   update(counters: IngestCounters, stage: IngestStage): void;

@@ -8,16 +8,18 @@ export class UsageError extends Error {
 
 export const USAGE = `Usage: bsky-graph <command> [options]
 
-Commands:
+Commands (the same lines as the README's "Command line"):
   ingest <hashtag> [--max-posts N] [--since ISO] [--until ISO] [--resume RUN_ID] [--allow-shrink] [--json]
                          crawl #hashtag into Neo4j (resumable)
-  serve                  GraphQL server at /graphql and the graph view at /
-  export <hashtag> [--out FILE] [--format csv|gexf|graphml] [--scope all|community]
-                         write the follow edges of the community
-  devnet [--members N] [--seed S] [--port P] [--rate N/S] [--faults JSON|@FILE]
+  serve
+                         GraphQL server at /graphql and the graph view at /
+  export <hashtag> [--out FILE] [--format csv|gexf|graphml] [--scope all|community] [--dids]
+                         write the follow edges of the community (--dids: CSV source_did/target_did columns)
+  devnet [--members N] [--seed S] [--port P] [--rate N/S] [--search-cap N] [--latency MIN-MAX] [--error-rate R] [--faults JSON|@FILE] [--truth FILE]
                          local AT Protocol network with a synthetic community
-  demo [--members N]     local Neo4j + devnet + ingest + server, offline
-  neo4j start|stop|status
+  demo [--members N] [--seed S] [--fresh]
+                         local Neo4j + devnet + ingest + server, offline
+  neo4j start|stop|status|install
                          the project's local Neo4j server
 
 Configuration comes from the environment (see README.md).`;

@@ -5,7 +5,9 @@
  * sharing, projections dropped, bad input.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CentralityService, writeScores, type CentralityMetric, type RankedDid, type Scope } from '../../src/analytics/centrality-service.js';
+import { CentralityService, writeScores, type RankedDid } from '../../src/analytics/centrality-service.js';
+import type { CentralityMetric } from '../../src/core/centrality.js';
+import type { Scope } from '../../src/core/scope.js';
 import { GraphDatabase, type Params } from '../../src/graph/database.js';
 import { bumpGraphVersion, readGraphVersion } from '../../src/graph/graph-version.js';
 import { openTestDatabase, resetGraph, testDatabaseUri } from '../support/neo4j.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateCommunity, groundTruth, runDevnetCli, writeTruthDump } from '../../src/devnet/index.js';
+import { generateCommunity, groundTruth, runDevnetCli, writeTruthDump } from '../../devnet/index.js';
 
 describe('writeTruthDump', () => {
   it('writes members, actors and edges as plain JSON', async () => {

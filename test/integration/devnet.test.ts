@@ -16,7 +16,7 @@ import {
   startDevnet,
   type Devnet,
   type DevnetActor,
-} from '../../src/devnet/index.js';
+} from '../../devnet/index.js';
 
 const community = generateCommunity({ members: 120, seed: 21 });
 

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeScores } from '../../src/analytics/centrality-service.js';
-import { ExportService, type ExportFormat } from '../../src/export/export-service.js';
+import type { ExportFormat } from '../../src/core/export-format.js';
+import { ExportService } from '../../src/export/export-service.js';
 import { GraphDatabase, type Params } from '../../src/graph/database.js';
 import { bumpGraphVersion } from '../../src/graph/graph-version.js';
 import { openTestDatabase, resetGraph, testDatabaseUri } from '../support/neo4j.js';
@@ -131,6 +132,7 @@ describe.each(['GEXF', 'GRAPHML'] as const)('%s', (format: ExportFormat) => {
       const a = fixture.actors.get(did)!;
       expect(values.handle).toBe(a.handle);
       expect(values.member).toBe(String(databs.has(did)));
+      // eslint-disable-next-line no-control-regex -- the export strips exactly these control characters; the test mirrors it
       if (a.displayName !== null) expect(values.displayName).toBe(a.displayName.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ''));
       if (databs.has(did)) {
         expect(Number(values.pagerank)).toBeGreaterThan(0);

@@ -3,7 +3,7 @@
  * Neo4j, then the API's own queries show the result the devnet's ground truth predicts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { groundTruth, startDevnet, type Devnet } from '../../src/devnet/index.js';
+import { groundTruth, startDevnet, type Devnet } from '../../devnet/index.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';
 import { createLogger } from '../../src/logging/logger.js';

@@ -45,7 +45,7 @@ interface Connection {
 async function allPages(query: string, variables: Record<string, unknown>, pick: (data: any) => Connection, first: number) {
   const dids: string[] = [];
   let after: string | null = null;
-  let totalCount = -1;
+  let totalCount: number;
   let pages = 0;
   for (;;) {
     const r = await graphql(server.url, query, { ...variables, first, after });

@@ -3,7 +3,7 @@
  * `--resume RUN_ID`, and end with exactly the graph of an uninterrupted run.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { rMin, startDevnet, type Devnet } from '../../src/devnet/index.js';
+import { rMin, startDevnet, type Devnet } from '../../devnet/index.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
 import { spawnCli, runCli } from '../support/cli.js';
 import { killWhen, latestRunState } from '../support/crash.js';

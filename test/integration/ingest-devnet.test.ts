@@ -1,9 +1,10 @@
 /**
  * The real crawler against the project's devnet over real HTTP, into real Neo4j: the graph must
  * equal the generated ground truth exactly, under faults and rate limits, and with few requests.
+ * Each test starts its own devnet on an empty graph, so any one of them can run alone.
  */
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { renameHandles, rMin, rngFor, startDevnet, type Devnet } from '../../src/devnet/index.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { renameHandles, rMin, rngFor, startDevnet, type Devnet } from '../../devnet/index.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -13,39 +14,48 @@ import { openTestDatabase, resetGraph } from '../support/neo4j.js';
 
 const logger = createLogger('warn');
 let db: GraphDatabase;
+let devnet: Devnet | undefined;
 
-beforeAll(async () => {
+beforeAll(() => {
   db = openTestDatabase();
+});
+
+beforeEach(async () => {
   await resetGraph(db);
+});
+
+afterEach(async () => {
+  await devnet?.close();
+  devnet = undefined;
 });
 
 afterAll(async () => {
   await db.close();
 });
 
-describe("ingest against devnet", () => {
-  jest.setTimeout(180_000);
-  let devnet: Devnet;
+async function expectGraphIsTruth(net: Devnet, community = net.community): Promise<void> {
+  const expected = truthSnapshot(community);
+  const actual = await snapshotCommunity(db, 'databs');
+  expect(diffSnapshots(actual, expected)).toEqual(NO_DIFF({ members: [expected.members.length, expected.members.length], edges: [expected.edges.length, expected.edges.length] }));
+}
 
-  afterAll(async () => {
-    await devnet?.close();
-  });
+describe('ingest against devnet', () => {
+  jest.setTimeout(180_000);
 
   it('builds exactly the ground-truth graph with close to R_min requests', async () => {
-    devnet = await startDevnet({ members: 80, seed: 11, searchCap: 120, rateLimit: false });
-    const service = new IngestService({ db, config: configFor(devnet, { BSKY_CONCURRENCY: '8' }), logger });
+    const net = (devnet = await startDevnet({ members: 80, seed: 11, searchCap: 120, rateLimit: false }));
+    const service = new IngestService({ db, config: configFor(net, { BSKY_CONCURRENCY: '8' }), logger });
     const run = await service.run({ hashtag: 'databs' });
     expect(run.error).toBeNull();
     expect(run.status).toBe('SUCCEEDED');
 
-    const expected = truthSnapshot(devnet.community);
-    const actual = await snapshotCommunity(db, 'databs');
-    expect(diffSnapshots(actual, expected)).toEqual(NO_DIFF({ members: [expected.members.length, expected.members.length], edges: [expected.edges.length, expected.edges.length] }));
+    const expected = truthSnapshot(net.community);
+    await expectGraphIsTruth(net);
     expect(expected.members.length).toBeGreaterThan(30);
 
     // Requests: R_min plus the one sign-in; the search cap forced `until` windows.
-    const floor = rMin(devnet.community, { searchCap: 120 });
-    const stats = devnet.stats();
+    const floor = rMin(net.community, { searchCap: 120 });
+    const stats = net.stats();
     const reads = stats.requests - stats.createSessionCalls - stats.refreshSessionCalls;
     expect(stats.createSessionCalls).toBe(1);
     expect(reads).toBeGreaterThanOrEqual(floor);
@@ -55,36 +65,36 @@ describe("ingest against devnet", () => {
   });
 
   it('re-ingest reflects handle changes and keeps one node per DID', async () => {
-    const renamed = renameHandles(devnet.community, 10, rngFor(5, 'rename'));
-    devnet.setCommunity(renamed);
-    const service = new IngestService({ db, config: configFor(devnet), logger });
+    const net = (devnet = await startDevnet({ members: 40, seed: 11, searchCap: 120, rateLimit: false }));
+    const service = new IngestService({ db, config: configFor(net), logger });
+    expect((await service.run({ hashtag: 'databs' })).status).toBe('SUCCEEDED');
+    await expectGraphIsTruth(net);
+
+    const renamed = renameHandles(net.community, 10, rngFor(5, 'rename'));
+    net.setCommunity(renamed);
     const run = await service.run({ hashtag: 'databs' });
     expect(run.status).toBe('SUCCEEDED');
-    const expected = truthSnapshot(renamed);
-    const actual = await snapshotCommunity(db, 'databs');
-    expect(diffSnapshots(actual, expected)).toEqual(NO_DIFF({ members: [expected.members.length, expected.members.length], edges: [expected.edges.length, expected.edges.length] }));
+    await expectGraphIsTruth(net, renamed);
     const dupes = await db.read<{ n: number }>('MATCH (a:Actor) WITH a.did AS did, count(*) AS c WHERE c > 1 RETURN count(*) AS n');
     expect(dupes[0]!.n).toBe(0);
   });
 
   it('is exact under 3% server errors, 5% connection resets, 2 s stalls and a rate limit that forces 429s', async () => {
-    await devnet?.close();
-    devnet = await startDevnet({
+    const net = (devnet = await startDevnet({
       members: 150,
       seed: 23,
       searchCap: 150,
       rateLimit: { requests: 40, seconds: 1 },
       faults: { errorRate: 0.03, resetRate: 0.05, stallRate: 0.02, stallMs: 2000, latencyMs: [60, 100], seed: 4 },
-    });
-    await resetGraph(db);
+    }));
     // The client believes in ten times the real budget, and a noisy neighbour on the same IP
     // spends part of it behind the crawler's back: only the server's headers and 429s tell.
-    const config = configFor(devnet, { BSKY_RATE_LIMIT: '400/1', BSKY_CONCURRENCY: '16', BSKY_MAX_RETRIES: '8' });
+    const config = configFor(net, { BSKY_RATE_LIMIT: '400/1', BSKY_CONCURRENCY: '16', BSKY_MAX_RETRIES: '8' });
     const service = new IngestService({ db, config, logger });
     let crawling = true;
     const neighbour = (async () => {
       for (let i = 0; crawling && i < 2000; i++) {
-        await fetch(`${devnet.url}/xrpc/app.bsky.actor.getProfile?actor=x`).then((r) => r.arrayBuffer()).catch(() => undefined);
+        await fetch(`${net.url}/xrpc/app.bsky.actor.getProfile?actor=x`).then((r) => r.arrayBuffer()).catch(() => undefined);
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
@@ -93,14 +103,12 @@ describe("ingest against devnet", () => {
     await neighbour;
     expect(run.error).toBeNull();
     expect(run.status).toBe('SUCCEEDED');
-    const stats = devnet.stats();
+    const stats = net.stats();
     expect(stats.faultsInjected.errors).toBeGreaterThan(0);
     expect(stats.faultsInjected.resets).toBeGreaterThan(0);
     expect(stats.rateLimited).toBeGreaterThan(0);
     // Retries of faults and 429s cost requests, but a 429 storm would cost far more.
     expect(stats.rateLimited).toBeLessThan(40);
-    const expected = truthSnapshot(devnet.community);
-    const actual = await snapshotCommunity(db, 'databs');
-    expect(diffSnapshots(actual, expected)).toEqual(NO_DIFF({ members: [expected.members.length, expected.members.length], edges: [expected.edges.length, expected.edges.length] }));
+    await expectGraphIsTruth(net);
   });
 });

@@ -6,10 +6,10 @@
  * run (one the real list does not have) shows whether the list was treated as complete.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { groundTruth, startDevnet, type Devnet, type Faults } from '../../src/devnet/index.js';
+import { groundTruth, startDevnet, type Devnet, type Faults } from '../../devnet/index.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';
-import type { IngestRunRecord } from '../../src/ingest/types.js';
+import type { IngestRunRecord } from '../../src/core/ingest-run.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { snapshotCommunity } from '../support/graph-snapshot.js';
 import { configFor, diffSnapshots, NO_DIFF, truthSnapshot } from '../support/devnet-ingest.js';

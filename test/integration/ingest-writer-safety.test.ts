@@ -5,7 +5,7 @@
  * share. Each ends with the exact ground-truth graph or the previous one — never a smaller one.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startDevnet, type Devnet } from '../../src/devnet/index.js';
+import { startDevnet, type Devnet } from '../../devnet/index.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -129,7 +129,8 @@ describe('one writer per hashtag', () => {
     };
     const atTakeover = await progress();
     const ended = await settled(id);
-    expect(ended).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/interrupted/) });
+    // Either the taker marked it (interrupted) or its own heartbeat saw the lapse first.
+    expect(ended).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/interrupted|no longer holds the lease/) });
     // It went on fetching until it noticed, but none of its batches committed after the takeover.
     expect(await progress()).toBe(atTakeover);
     expect(atTakeover).toBeLessThan(60);
@@ -145,11 +146,11 @@ describe('one writer per hashtag', () => {
       BSKY_SERVICE: devnet.url,
       BSKY_IDENTIFIER: devnet.credentials.identifier,
       BSKY_APP_PASSWORD: devnet.credentials.password,
-      BSKY_CONCURRENCY: '2',
+      BSKY_CONCURRENCY: '1',
       LOG_LEVEL: 'error',
       INGEST_LEASE_TTL_MS: LEASE_TTL_MS,
     };
-    devnet.setFaults({ latencyMs: [40, 80] });
+    devnet.setFaults({ latencyMs: [150, 250] });
     await killWhen(db, 'databs', spawnCli(['ingest', 'databs', '--json'], env), (s) => s.status === 'RUNNING' && s.membersDone >= 1);
     const dead = (await latestRunState(db, 'databs'))!;
     expect(dead.status).toBe('RUNNING');

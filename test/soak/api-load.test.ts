@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { pagerankScores } from '../../src/analytics/centrality.js';
 import { buildFollowGraph } from '../../src/analytics/follow-graph.js';
 import { rankScores } from '../../src/analytics/ranking.js';
-import { followsOf, type Community } from '../../src/devnet/index.js';
+import { followsOf, type Community } from '../../devnet/index.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
 import { API_QUERIES, loadGraphQL, midDegreeHandles, rotation, startServerProcess, type ApiQueryName, type ServerProcess } from '../../bench/api-load.js';
 import { BIG_GRAPH_HASHTAG, ensureBigGraph } from '../../bench/big-graph.js';
@@ -102,7 +102,7 @@ class Truth {
 
 function checker(truth: Truth) {
   return (name: ApiQueryName, actor: string | undefined, body: string): string | null => {
-    const data = (JSON.parse(body) as { data: Record<string, any> }).data; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const data = (JSON.parse(body) as { data: Record<string, any> }).data;
     switch (name) {
       case 'actor': {
         const a = community.actors[truth.index(actor!)]!;

@@ -3,7 +3,7 @@
  * the ground truth; reports the extra requests resumption cost.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { mulberry32, rMin, startDevnet, type Devnet } from '../../src/devnet/index.js';
+import { mulberry32, rMin, startDevnet, type Devnet } from '../../devnet/index.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
 import { runCli, spawnCli } from '../support/cli.js';
 import { killWhen, latestRunState } from '../support/crash.js';

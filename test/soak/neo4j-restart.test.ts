@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startDevnet, type Devnet } from '../../src/devnet/index.js';
+import { startDevnet, type Devnet } from '../../devnet/index.js';
 import { INGEST_RETRY_MS, type GraphDatabase } from '../../src/graph/database.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';
 import { createLogger } from '../../src/logging/logger.js';

@@ -8,8 +8,8 @@
  * - A few actors carrying hostile text (formula prefixes, quotes, commas, newlines, control characters)
  *   in display names and avatars, and a member with no profile counts and no follows.
  */
-import { generateCommunity, type DevnetActor } from '../../src/devnet/index.js';
-import { followsOf } from '../../src/devnet/follow-graph.js';
+import { generateCommunity, type DevnetActor } from '../../devnet/index.js';
+import { followsOf } from '../../devnet/follow-graph.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
 import { bumpGraphVersion } from '../../src/graph/graph-version.js';
 import { mulberry32 } from '../../src/random/mulberry32.js';

@@ -1,6 +1,6 @@
 /** Wiring for ingest tests: a devnet, a config pointing at it, and the truth to compare with. */
 import { loadConfig, type Config } from '../../src/config/config.js';
-import { carriesTag, groundTruth, type Community, type Devnet } from '../../src/devnet/index.js';
+import { carriesTag, groundTruth, type Community, type Devnet } from '../../devnet/index.js';
 import type { CommunitySnapshot } from './graph-snapshot.js';
 
 export function configFor(devnet: Devnet, extra: Record<string, string> = {}): Config {

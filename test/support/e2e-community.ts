@@ -2,7 +2,7 @@
  * The graph view's fixture: devnet communities stored as the ingest stores them, and what the
  * page must show, computed from the devnet's ground truth (not from Neo4j or the API).
  */
-import { generateCommunity, groundTruth, type CommunityOptions } from '../../src/devnet/index.js';
+import { generateCommunity, groundTruth, type CommunityOptions } from '../../devnet/index.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
 import { fixtureFromCommunity, loadGraph, type GraphFixture } from './load-graph.js';
 

@@ -3,7 +3,7 @@
  * overlapping hashtag (#rustlang), stored analytics on some actors, outsiders that follow back, an
  * isolated actor, and two actors sharing a handle (one stale).
  */
-import { generateCommunity } from '../../src/devnet/index.js';
+import { generateCommunity } from '../../devnet/index.js';
 import { fixtureFromCommunity, type FixtureActor, type GraphFixture } from './load-graph.js';
 
 export const ISOLATED = 'did:plc:isolatedactor0000000000000';

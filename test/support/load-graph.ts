@@ -2,7 +2,7 @@
  * Writes a known graph in the ingest's data model (Actor, Hashtag, POSTED_WITH, FOLLOWS) with
  * UNWIND … MERGE batches, so API tests can compare answers with an independent in-memory model.
  */
-import { followsOf, type Community } from '../../src/devnet/index.js';
+import { followsOf, type Community } from '../../devnet/index.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
 
 export interface FixtureActor {

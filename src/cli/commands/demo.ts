@@ -5,7 +5,7 @@
  */
 import { createConnection } from 'node:net';
 import { loadConfig } from '../../config/config.js';
-import { startDevnet } from '../../devnet/index.js';
+import { startDevnet } from '../../../devnet/index.js';
 import { listRuns } from '../../graph/ingest-runs.js';
 import { createLogger } from '../../logging/logger.js';
 import { startApp } from '../app.js';

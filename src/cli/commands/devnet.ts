@@ -1,7 +1,7 @@
 /** `bsky-graph devnet`: a local AT Protocol network serving a synthetic community, until Ctrl-C. */
 import { parseRateLimit } from '../../config/config.js';
 import { readFileSync } from 'node:fs';
-import { parseFaults, runDevnetCli, type Faults } from '../../devnet/index.js';
+import { parseFaults, runDevnetCli, type Faults } from '../../../devnet/index.js';
 import { parseCommand, positiveInt } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 

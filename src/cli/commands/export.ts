@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../config/config.js';
 import { ExportService, type ExportRequest } from '../../export/export-service.js';
 import { GraphDatabase } from '../../graph/database.js';
-import { normaliseHashtag } from '../../ingest/hashtag.js';
+import { normaliseHashtag } from '../../core/hashtag.js';
 import { parseCommand } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 

@@ -2,7 +2,7 @@
 import { loadConfig } from '../../config/config.js';
 import { GraphDatabase, INGEST_RETRY_MS } from '../../graph/database.js';
 import { migrate } from '../../graph/migrations.js';
-import { normaliseHashtag } from '../../ingest/hashtag.js';
+import { normaliseHashtag } from '../../core/hashtag.js';
 import { IngestService } from '../../ingest/ingest-service.js';
 import { createLogger } from '../../logging/logger.js';
 import { parseCommand, positiveInt } from '../parse.js';

@@ -1,9 +1,9 @@
 /** `bsky-graph neo4j start|stop|status`: the project's local server, through neo4j/neo4jctl. */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../config/package-root.js';
 import { UsageError } from '../usage-error.js';
 
-const SCRIPT = fileURLToPath(new URL('../../../neo4j/neo4jctl', import.meta.url));
+const SCRIPT = packagePath('neo4j', 'neo4jctl');
 
 export async function neo4jCommand(argv: string[]): Promise<number> {
   const action = argv[0];

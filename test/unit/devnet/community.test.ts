@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { followsOf, generateCommunity, groundTruth, mulberry32, renameHandles, type Community } from '../../../src/devnet/index.js';
+import { followsOf, generateCommunity, groundTruth, mulberry32, renameHandles, type Community } from '../../../devnet/index.js';
 
 const small = generateCommunity({ members: 200, seed: 42 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FaultPlan, parseFaults } from '../../../src/devnet/faults.js';
+import { FaultPlan, parseFaults } from '../../../devnet/faults.js';
 
 const params = (q: string) => new URLSearchParams(q);
 

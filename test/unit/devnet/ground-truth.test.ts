@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { followCount, generateCommunity, groundTruth, rMin, rMinFor, searchPagesFor, searchResultCount } from '../../../src/devnet/index.js';
+import { followCount, generateCommunity, groundTruth, rMin, rMinFor, searchPagesFor, searchResultCount } from '../../../devnet/index.js';
 
 describe('searchPagesFor', () => {
   it('counts pages per capped window plus the empty window that ends the search', () => {

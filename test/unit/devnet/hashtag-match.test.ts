@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { carriesTag, type Facet } from '../../../src/devnet/index.js';
-import { parseQuery, postTerms, searchMatches } from '../../../src/devnet/hashtag-match.js';
+import { carriesTag, type Facet } from '../../../devnet/index.js';
+import { parseQuery, postTerms, searchMatches } from '../../../devnet/hashtag-match.js';
 
 const tagFacet = (tag: string, byteStart = 0, byteEnd = 1): Facet => ({
   index: { byteStart, byteEnd },

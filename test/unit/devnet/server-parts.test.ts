@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { FaultPlan } from '../../../src/devnet/faults.js';
-import { FixedWindowLimiter } from '../../../src/devnet/rate-limit.js';
-import { SessionTokens, ACCESS_SCOPE, REFRESH_SCOPE } from '../../../src/devnet/session-tokens.js';
+import { FaultPlan } from '../../../devnet/faults.js';
+import { FixedWindowLimiter } from '../../../devnet/rate-limit.js';
+import { SessionTokens, ACCESS_SCOPE, REFRESH_SCOPE } from '../../../devnet/session-tokens.js';
 
 describe('FixedWindowLimiter', () => {
   it('counts down, refuses past the limit, and reopens after the window', () => {

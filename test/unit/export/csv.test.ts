@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { csvCell, csvRow } from '../../../src/export/csv.js';
 import { columnsFor } from '../../../src/export/csv-columns.js';
-import type { FollowRow } from '../../../src/export/follow-row.js';
+import type { FollowRow } from '../../../src/graph/export-queries.js';
 import { parseCsv } from '../../support/analytics-csv.js';
 
 describe('csvCell', () => {

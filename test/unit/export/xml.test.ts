@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { stripInvalidXmlChars, xmlAttr, xmlText } from '../../../src/export/xml.js';
 import { GEXF, GRAPHML, type GraphDocument } from '../../../src/export/graph-documents.js';
-import type { ExportNode } from '../../../src/export/follow-row.js';
+import type { ExportNode } from '../../../src/graph/export-queries.js';
 import { readXml, type XmlElement } from '../../support/analytics-xml.js';
 
 const NASTY = 'a & b < c > d "e" \'f\'\tg\nh\ri\u0000j\u0001k\u0008l\u000bm\u001fn\ud800o\udfffp\ufffeq\uffffr🦋s';
