@@ -72,10 +72,17 @@ SET a.handle = m.handle,
     a.displayName = coalesce(m.displayName, a.displayName),
     a.avatar = coalesce(m.avatar, a.avatar)
 MERGE (a)-[p:POSTED_WITH]->(h)
-SET p.posts = CASE WHEN p.runId = $runId THEN p.posts + m.posts ELSE m.posts END,
-    p.firstAt = CASE WHEN p.runId = $runId AND p.firstAt < m.firstAt THEN p.firstAt ELSE m.firstAt END,
-    p.lastAt = CASE WHEN p.runId = $runId AND p.lastAt > m.lastAt THEN p.lastAt ELSE m.lastAt END,
-    p.runId = $runId`;
+ON CREATE SET p.createdBy = $runId
+// The run's own tally is kept apart (run*) and becomes the membership's only once the search has
+// seen everything (finalise): a run stopped mid-search must not leave lowered counts behind. A
+// membership this run created shows its tally at once (there is nothing older to keep).
+SET p.runPosts = CASE WHEN p.runId = $runId THEN p.runPosts + m.posts ELSE m.posts END,
+    p.runFirstAt = CASE WHEN p.runId = $runId AND p.runFirstAt < m.firstAt THEN p.runFirstAt ELSE m.firstAt END,
+    p.runLastAt = CASE WHEN p.runId = $runId AND p.runLastAt > m.lastAt THEN p.runLastAt ELSE m.lastAt END,
+    p.runId = $runId
+SET p.posts = CASE WHEN p.createdBy = $runId OR p.posts IS NULL THEN p.runPosts ELSE p.posts END,
+    p.firstAt = CASE WHEN p.createdBy = $runId OR p.firstAt IS NULL THEN p.runFirstAt ELSE p.firstAt END,
+    p.lastAt = CASE WHEN p.createdBy = $runId OR p.lastAt IS NULL THEN p.runLastAt ELSE p.lastAt END`;
 
 const SAW = `
 MATCH (r:IngestRun {id: $runId})
@@ -217,6 +224,11 @@ CALL (leavers) {
 }
 RETURN membersBefore, membersRemoved, followsBefore, followsStale, followsOfLeavers`;
 
+// The search saw every post: its tallies are the members' counts now.
+const SETTLE_POSTS = `
+MATCH (:Hashtag {name: $hashtag})<-[p:POSTED_WITH {runId: $runId}]-(:Actor)
+SET p.posts = p.runPosts, p.firstAt = p.runFirstAt, p.lastAt = p.runLastAt`;
+
 const DELETE_STALE = `
 MATCH (r:IngestRun {id: $runId})-[s:SAW {followsComplete: true}]->(a:Actor)
 CALL (a) {
@@ -296,6 +308,7 @@ export async function finaliseHashtag(tx: ManagedTransaction, args: FinaliseArgs
   if (tooMany && !args.allowShrink) throw new ShrinkRefusedError(plan, args.maxShrink);
   if (plan.followsStale > 0) await tx.run(DELETE_STALE, params);
   if (args.pruneMembers && plan.membersRemoved > 0) await tx.run(PRUNE_MEMBERS, params);
+  if (args.pruneMembers) await tx.run(SETTLE_POSTS, params);
   const counts = (await tx.run(COUNTS, params)).records[0];
   // The deletions above commit only if this run still holds the lease (see assertLease).
   await assertLease(tx, args.lease);

@@ -18,8 +18,24 @@ export const MIGRATIONS: readonly string[] = [
   'DROP CONSTRAINT export_id IF EXISTS',
 ];
 
+/**
+ * Runs only the statements the schema still needs: one read of the existing names first, since
+ * each schema command is its own transaction (~50–200 ms) and every CLI start migrates.
+ */
 export async function migrate(db: GraphDatabase): Promise<void> {
+  const [constraints, indexes] = await Promise.all([
+    db.read<{ name: string }>('SHOW CONSTRAINTS YIELD name RETURN name'),
+    db.read<{ name: string }>('SHOW INDEXES YIELD name RETURN name'),
+  ]);
+  const existing = new Set([...constraints, ...indexes].map((r) => r.name));
+  let created = false;
   // Schema commands cannot share a transaction with each other; run them one by one.
-  for (const statement of MIGRATIONS) await db.write(statement);
-  await db.write('CALL db.awaitIndexes(60)');
+  for (const statement of MIGRATIONS) {
+    const [, verb, name] = /^(CREATE|DROP) (?:CONSTRAINT|INDEX) (\w+)/.exec(statement) ?? [];
+    if (verb === 'CREATE' && name && existing.has(name)) continue;
+    if (verb === 'DROP' && name && !existing.has(name)) continue;
+    await db.write(statement);
+    created ||= verb === 'CREATE';
+  }
+  if (created) await db.write('CALL db.awaitIndexes(60)');
 }

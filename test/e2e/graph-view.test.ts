@@ -175,8 +175,7 @@ describe('graph view', () => {
     await page.selectOption('[data-testid=hashtag-select]', big.hashtag);
     await waitUntilReady(page, big.hashtag);
     expect(await page.evaluate(() => window.__graphView!.nodeCount())).toBe(big.members.length);
-    // Same data, same communities and colours (the server's answer order changed meanwhile:
-    // the first centrality request stored PageRank, by which members are listed).
+    // Same data, same communities and colours after switching away and back.
     expect(await legendText()).toEqual(legend);
   }, 180_000);
 

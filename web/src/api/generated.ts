@@ -66,8 +66,6 @@ export type CommunityGraphQueryVariables = Exact<{
 
 export type CommunityGraphQuery = { readonly communityGraph: { readonly truncated: boolean, readonly nodes: ReadonlyArray<{ readonly did: string, readonly handle: string, readonly displayName: string | null, readonly avatar: string | null, readonly followersCount: number | null, readonly followsCount: number | null, readonly postsCount: number | null, readonly pagerank: number | null, readonly community: number | null }>, readonly edges: ReadonlyArray<{ readonly source: string, readonly target: string }> } };
 
-export type ViewActorFragment = { readonly did: string, readonly handle: string, readonly displayName: string | null, readonly avatar: string | null, readonly followersCount: number | null, readonly followsCount: number | null, readonly postsCount: number | null, readonly pagerank: number | null, readonly community: number | null };
-
 export type MutualsQueryVariables = Exact<{
   actor: string;
   hashtag?: string | null | undefined;
@@ -93,3 +91,5 @@ export type CentralityQueryVariables = Exact<{
 
 
 export type CentralityQuery = { readonly centrality: ReadonlyArray<{ readonly score: number, readonly rank: number, readonly actor: { readonly did: string } }> };
+
+export type ViewActorFragment = { readonly did: string, readonly handle: string, readonly displayName: string | null, readonly avatar: string | null, readonly followersCount: number | null, readonly followsCount: number | null, readonly postsCount: number | null, readonly pagerank: number | null, readonly community: number | null };

@@ -3,10 +3,11 @@
  * the committed schema.graphql (test/e2e/graph-view-operations.test.ts). Pure strings: no DOM.
  */
 
-/** What a node needs: its label, panel and stored analytics. */
+/** What a node needs: its label, panel and the analytics stored for the hashtag in view. */
 export const ACTOR_FIELDS = `
 fragment ViewActor on Actor {
-  did handle displayName avatar followersCount followsCount postsCount pagerank community
+  did handle displayName avatar followersCount followsCount postsCount
+  pagerank(hashtag: $hashtag) community(hashtag: $hashtag)
 }`;
 
 export const HASHTAGS = `query Hashtags { hashtags { name members follows } }`;
