@@ -7,7 +7,7 @@ import type { ManagedTransaction } from 'neo4j-driver';
 import type { GraphDatabase } from './database.js';
 import { isOneOf } from '../core/vocabulary.js';
 import { EMPTY_COUNTERS, INGEST_STAGES, INGEST_STATUSES, type IngestCounters, type IngestRunRecord, type IngestStage, type IngestStatus } from '../core/ingest-run.js';
-import { assertLease, grantLease, lockLease, readLease, releaseLease, type Lease } from './ingest-lease.js';
+import { assertLease, grantLease, LeaseLostError, lockLease, readLease, releaseLease, type Lease } from './ingest-lease.js';
 
 export interface NewRun {
   readonly id: string;
@@ -116,8 +116,9 @@ const REQUEST_CANCEL = `MATCH (r:IngestRun {id: $id}) SET r.cancelRequested = tr
  */
 export async function cancelForeignRun(db: GraphDatabase, id: string, hashtag: string): Promise<CancelOutcome> {
   return db.writeTx(async (tx) => {
+    // The run node first, then the lease (the lock order of the holder's own transactions).
+    const run = await tx.run('MATCH (r:IngestRun {id: $id}) SET r.cancelCheckedAt = datetime() RETURN r.status AS status', { id });
     const state = await lockLease(tx, hashtag);
-    const run = await tx.run('MATCH (r:IngestRun {id: $id}) RETURN r.status AS status', { id });
     if (run.records[0]?.get('status') !== 'RUNNING') return 'not-running';
     if (state.holder === id && !state.expired) {
       await tx.run(REQUEST_CANCEL, { id });
@@ -135,16 +136,22 @@ export interface Heartbeat {
 }
 
 /** The holder's heartbeat: extends the lease and reads whether someone asked the run to stop. */
+// Lock order, everywhere a run's transaction touches both: its IngestRun node first, then the
+// lease. A batch locks the run node early (its SAW relationships) and proves the lease last; a
+// heartbeat or stage change taking them the other way round would deadlock with it, and the
+// retry's back-off could outlast a short lease.
+
 export async function heartbeat(db: GraphDatabase, lease: Lease): Promise<Heartbeat> {
-  return db.writeTx(async (tx) => {
-    try {
+  try {
+    return await db.writeTx(async (tx) => {
+      const rows = await tx.run('MATCH (r:IngestRun {id: $id}) SET r.heartbeatAt = datetime() RETURN r.cancelRequested AS c', { id: lease.holder });
       await assertLease(tx, lease);
-    } catch {
-      return { held: false, cancelRequested: false };
-    }
-    const rows = await tx.run('MATCH (r:IngestRun {id: $id}) SET r.heartbeatAt = datetime() RETURN r.cancelRequested AS c', { id: lease.holder });
-    return { held: true, cancelRequested: rows.records[0]?.get('c') === true };
-  }, 30_000);
+      return { held: true, cancelRequested: rows.records[0]?.get('c') === true };
+    }, 30_000);
+  } catch (err) {
+    if (err instanceof LeaseLostError) return { held: false, cancelRequested: false };
+    throw err;
+  }
 }
 
 /** Whether the run's lease has lapsed (read without locking; decisions re-check under the lock). */
@@ -186,8 +193,10 @@ RETURN r`;
 /** Changes the run as its lease holder: nothing is written unless `lease` is still held. */
 export async function updateRun(db: GraphDatabase, lease: Lease, patch: RunPatch): Promise<StoredRun> {
   return db.writeTx(async (tx) => {
+    const run = await patchRun(tx, lease.holder, patch);
+    // Proven before commit: a run that lost its lease changes nothing (the patch rolls back).
     await assertLease(tx, lease);
-    return patchRun(tx, lease.holder, patch);
+    return run;
   });
 }
 
@@ -196,10 +205,16 @@ export async function updateRun(db: GraphDatabase, lease: Lease, patch: RunPatch
  * (taken over after a missed heartbeat) records nothing: the taker already ended it.
  */
 export async function finishRun(db: GraphDatabase, lease: Lease, patch: RunPatch): Promise<StoredRun | null> {
-  return db.writeTx(async (tx) => {
-    if (!(await releaseLease(tx, lease))) return null;
-    return patchRun(tx, lease.holder, { ...patch, finished: true });
-  });
+  try {
+    return await db.writeTx(async (tx) => {
+      const run = await patchRun(tx, lease.holder, { ...patch, finished: true });
+      if (!(await releaseLease(tx, lease))) throw new LeaseLostError(lease); // rolls the patch back
+      return run;
+    });
+  } catch (err) {
+    if (err instanceof LeaseLostError) return null;
+    throw err;
+  }
 }
 
 async function patchRun(tx: ManagedTransaction, id: string, patch: RunPatch): Promise<StoredRun> {

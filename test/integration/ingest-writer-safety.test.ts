@@ -17,7 +17,7 @@ import { errorCode, graphql } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/graphql-server.js';
 import { openTestDatabase, resetGraph } from '../support/neo4j.js';
 
-const LEASE_TTL_MS = '2000';
+const LEASE_TTL_MS = '4000';
 let db: GraphDatabase;
 let devnet: Devnet;
 let ingest: IngestService;
