@@ -82,8 +82,9 @@ RETURN l.token AS token`;
 
 /**
  * Proves `lease` inside a write transaction and extends it; throws LeaseLostError otherwise.
- * Writers call it after their own writes and before touching the IngestRun node: the lease lock
- * is then held only briefly, always before the run node's (no deadlock with the heartbeat).
+ * Writers call it as the last statement of their transaction, after their own writes and after
+ * the IngestRun node (lock order: run node, then lease), so the lease lock is held only briefly and
+ * no two of a run's transactions wait for each other in opposite order.
  */
 export async function assertLease(tx: ManagedTransaction, lease: Lease): Promise<void> {
   await tx.run(LOCK_HELD, { hashtag: lease.hashtag });

@@ -158,9 +158,10 @@ export async function writeIngestBatch(tx: ManagedTransaction, b: IngestBatch): 
   if (b.edges.length) await tx.run(EDGES, { ...base, groups: groupBySource(b.edges) });
   if (b.completed.length) await tx.run(COMPLETED, { ...base, completed: b.completed });
   if (b.incomplete.length) await tx.run(INCOMPLETE, { ...base, incomplete: b.incomplete });
-  // Nothing above commits unless the lease is still this run's (checked last: see assertLease).
-  await assertLease(tx, b.lease);
   await tx.run(RUN, { runId: b.runId, counters: b.counters, checkpoint: b.checkpoint });
+  // Nothing above commits unless the lease is still this run's. Checked last, after the run node
+  // (the lock order of ingest-runs.ts: run node, then lease), so it never deadlocks a heartbeat.
+  await assertLease(tx, b.lease);
 }
 
 /** One index seek per source instead of one per edge: pages arrive grouped by member anyway. */
