@@ -3,12 +3,11 @@
  * ended without a cursor and without an error is evidence for deleting the member's unseen edges;
  * anything else (a gone or blocking account, an endless or repeating cursor) keeps them.
  */
-import type { AppBskyActorDefs } from '@atproto/api';
-import type { TargetRow } from '../graph/ingest-writes.js';
 import type { Logger } from '../logging/logger.js';
 import type { BatchWriter } from './batch-writer.js';
 import type { BlueskyClient } from './bsky-client.js';
 import type { CrawlCounters } from './crawl-counters.js';
+import { toTarget } from './profile-rows.js';
 import { isGoneAccount } from './xrpc-errors.js';
 
 export interface FollowsCrawlerDeps {
@@ -55,15 +54,4 @@ export async function crawlFollows(deps: FollowsCrawlerDeps, did: string): Promi
   deps.counters.incompleteMembers++;
   deps.logger.warn('follows not read to the end; the member keeps its stored follows', { did, reason: why });
   writer.incompleteMember(did);
-}
-
-function toTarget(p: AppBskyActorDefs.ProfileView): TargetRow {
-  return {
-    did: p.did,
-    handle: p.handle,
-    displayName: p.displayName ?? null,
-    description: p.description ?? null,
-    avatar: p.avatar ?? null,
-    createdAt: p.createdAt ?? null,
-  };
 }

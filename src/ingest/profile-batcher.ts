@@ -3,12 +3,11 @@
  * wait in a buffer until a full call's worth is there; the rest go once search has ended. A DID the
  * service does not return (deleted, suspended) is recorded as done all the same.
  */
-import type { AppBskyActorDefs } from '@atproto/api';
-import type { ProfileRow } from '../graph/ingest-writes.js';
 import type { BatchWriter } from './batch-writer.js';
 import type { BlueskyClient } from './bsky-client.js';
 import type { CrawlCounters } from './crawl-counters.js';
 import type { MemberTasks } from './member-tasks.js';
+import { toProfile } from './profile-rows.js';
 
 export const PROFILES_PER_CALL = 25;
 /** Profile calls go ahead of follow crawls: they are few, and they finish members. */
@@ -46,18 +45,4 @@ export class ProfileBatcher {
     this.deps.counters.run.profiles += profiles.length;
     this.deps.writer.addProfiles(profiles.map(toProfile), dids.filter((d) => !found.has(d)));
   }
-}
-
-function toProfile(p: AppBskyActorDefs.ProfileViewDetailed): ProfileRow {
-  return {
-    did: p.did,
-    handle: p.handle,
-    displayName: p.displayName ?? null,
-    description: p.description ?? null,
-    avatar: p.avatar ?? null,
-    postsCount: p.postsCount ?? null,
-    followersCount: p.followersCount ?? null,
-    followsCount: p.followsCount ?? null,
-    createdAt: p.createdAt ?? null,
-  };
 }
