@@ -7,14 +7,11 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import { CodedError } from '../core/errors.js';
 
-/** How long a grant or a heartbeat keeps the lease (INGEST_LEASE_TTL_MS); holders renew at a quarter of it. */
-export const DEFAULT_LEASE_TTL_MS = 60_000;
-
 export interface Lease {
   readonly hashtag: string;
   readonly holder: string;
   readonly token: number;
-  /** Each proof extends the lease by this much. */
+  /** Each proof extends the lease by this much (INGEST_LEASE_TTL_MS, default 60 s). */
   readonly ttlMs: number;
 }
 
@@ -103,14 +100,4 @@ export async function releaseLease(tx: ManagedTransaction, lease: Omit<Lease, 't
   await tx.run(LOCK_HELD, { hashtag: lease.hashtag });
   const result = await tx.run(RELEASE, { hashtag: lease.hashtag, holder: lease.holder, token: lease.token });
   return result.records.length > 0;
-}
-
-const READ = `
-OPTIONAL MATCH (l:IngestLease {hashtag: $hashtag})
-RETURN l.holder AS holder, coalesce(l.token, 0) AS token, (l IS NULL OR l.holder IS NULL OR l.expiresAt < timestamp()) AS expired`;
-
-/** Who holds the lease, without locking (status and cancellation decisions re-check under lock). */
-export async function readLease(tx: ManagedTransaction, hashtag: string): Promise<LeaseState> {
-  const row = (await tx.run(READ, { hashtag })).records[0]!;
-  return { holder: row.get('holder') as string | null, token: Number(row.get('token')), expired: row.get('expired') as boolean };
 }

@@ -7,7 +7,7 @@ import type { ManagedTransaction } from 'neo4j-driver';
 import type { GraphDatabase } from './database.js';
 import { isOneOf } from '../core/vocabulary.js';
 import { EMPTY_COUNTERS, INGEST_STAGES, INGEST_STATUSES, type IngestCounters, type IngestRunRecord, type IngestStage, type IngestStatus } from '../core/ingest-run.js';
-import { assertLease, grantLease, LeaseLostError, lockLease, readLease, releaseLease, type Lease } from './ingest-lease.js';
+import { assertLease, grantLease, LeaseLostError, lockLease, releaseLease, type Lease } from './ingest-lease.js';
 
 export interface NewRun {
   readonly id: string;
@@ -44,7 +44,7 @@ RETURN r`;
 /** A decision about the lease: granted (with the run it now covers) or refused, and why. */
 export type LeaseDecision =
   | { readonly granted: true; readonly run: StoredRun; readonly lease: Lease }
-  | { readonly granted: false; readonly reason: 'busy'; readonly holder: string }
+  | { readonly granted: false; readonly reason: 'busy'; readonly hashtag: string; readonly holder: string }
   | { readonly granted: false; readonly reason: 'superseded'; readonly newer: string }
   | { readonly granted: false; readonly reason: 'finished'; readonly status: IngestStatus }
   | { readonly granted: false; readonly reason: 'missing' };
@@ -66,7 +66,7 @@ async function takeLease(tx: ManagedTransaction, hashtag: string, holder: string
 export async function createLeasedRun(db: GraphDatabase, run: NewRun, ttlMs: number): Promise<LeaseDecision> {
   return db.writeTx(async (tx) => {
     const lease = await takeLease(tx, run.hashtag, run.id, ttlMs);
-    if ('busy' in lease) return { granted: false, reason: 'busy', holder: lease.busy };
+    if ('busy' in lease) return { granted: false, reason: 'busy', hashtag: run.hashtag, holder: lease.busy };
     const result = await tx.run(CREATE, { ...run, counters: { ...EMPTY_COUNTERS } });
     return { granted: true, run: toRun(result.records[0]!.get('r').properties), lease };
   });
@@ -96,7 +96,7 @@ export async function reopenLeasedRun(db: GraphDatabase, id: string, owner: stri
     if (newer) return { granted: false, reason: 'superseded', newer };
     if (stored.status === 'SUCCEEDED') return { granted: false, reason: 'finished', status: stored.status };
     const lease = await takeLease(tx, stored.hashtag, id, ttlMs);
-    if ('busy' in lease) return { granted: false, reason: 'busy', holder: lease.busy };
+    if ('busy' in lease) return { granted: false, reason: 'busy', hashtag: stored.hashtag, holder: lease.busy };
     const result = await tx.run(REOPEN, { id, owner, allowShrink: allowShrink ?? null });
     return { granted: true, run: toRun(result.records[0]!.get('r').properties), lease };
   });
@@ -152,12 +152,6 @@ export async function heartbeat(db: GraphDatabase, lease: Lease): Promise<Heartb
     if (err instanceof LeaseLostError) return { held: false, cancelRequested: false };
     throw err;
   }
-}
-
-/** Whether the run's lease has lapsed (read without locking; decisions re-check under the lock). */
-export async function leaseExpiredFor(db: GraphDatabase, run: StoredRun): Promise<boolean> {
-  const state = await db.readTx((tx) => readLease(tx, run.hashtag));
-  return state.holder !== run.id || state.expired;
 }
 
 export async function getRun(db: GraphDatabase, id: string): Promise<StoredRun | null> {

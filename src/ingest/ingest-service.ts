@@ -174,17 +174,17 @@ export class IngestService implements IngestController {
       allowShrink: input.allowShrink === true,
       source: this.options.sourceLabel ?? this.options.config.bsky.service,
     }, this.options.config.ingest.leaseTtlMs);
-    return this.granted(decision, id, hashtag);
+    return this.granted(decision, id);
   }
 
-  private granted(decision: LeaseDecision, id: string, hashtag?: string): { run: StoredRun; lease: Lease } {
+  private granted(decision: LeaseDecision, id: string): { run: StoredRun; lease: Lease } {
     if (decision.granted) return decision;
     switch (decision.reason) {
       case 'busy':
         if (decision.holder === id) {
           throw new IngestStateError(`run ${id} still holds its lease: it is running, or its process stopped less than INGEST_LEASE_TTL_MS ago (retry then)`);
         }
-        throw new IngestConflictError(hashtag ?? '', decision.holder);
+        throw new IngestConflictError(decision.hashtag, decision.holder);
       case 'superseded':
         throw new IngestStateError(`run ${id} is not the newest run of its hashtag (run ${decision.newer} came after it); start a new ingest instead`);
       case 'finished':
