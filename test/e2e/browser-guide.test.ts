@@ -7,7 +7,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
@@ -18,6 +17,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { readmeGuideSlides } from '../../src/server/browser-guide.js';
 import { startServer, type RunningServer } from '../../src/server/create-server.js';
 import { launchChromium } from '../support/e2e-browser.js';
+import { freePort } from '../support/ports.js';
 
 jest.setTimeout(300_000);
 
@@ -26,16 +26,6 @@ const NEO4JCTL = fileURLToPath(new URL('../../neo4j/neo4jctl', import.meta.url))
 const HOME = '/tmp/bsky-graph-browser-guide-e2e-home';
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let env: Record<string, string>;
 function neo4jctl(command: string): void {

@@ -9,6 +9,7 @@ import { IngestService } from '../../src/ingest/ingest-service.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { configFor } from '../support/devnet-ingest.js';
 import { errorCode, graphql } from '../support/graphql-client.js';
+import { waitForRun } from '../support/ingest-runs.js';
 import { startTestServer, type TestServer } from '../support/graphql-server.js';
 import { openTestDatabase, resetGraph } from '../support/neo4j.js';
 
@@ -35,21 +36,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function run(id: string) {
-  const r = await graphql(server.url, `query($id: ID!) { ingestRun(id: $id) { ${RUN} } }`, { id });
-  expect(r.errors).toBeUndefined();
-  return r.data!.ingestRun;
-}
-
-async function settled(id: string, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await run(id);
-    if (r.status !== 'RUNNING') return r;
-    if (Date.now() > deadline) throw new Error(`run ${id} still running`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
+const settled = (id: string) => waitForRun(server.url, RUN, id);
 
 describe('startIngest', () => {
   it('crawls the hashtag in the background; the API then shows the ground truth', async () => {

@@ -14,6 +14,7 @@ import { killWhen, latestRunState } from '../support/crash.js';
 import { configFor, diffSnapshots, NO_DIFF, truthSnapshot } from '../support/devnet-ingest.js';
 import { snapshotCommunity } from '../support/graph-snapshot.js';
 import { errorCode, graphql } from '../support/graphql-client.js';
+import { waitForRun } from '../support/ingest-runs.js';
 import { startTestServer, type TestServer } from '../support/graphql-server.js';
 import { openTestDatabase, resetGraph } from '../support/neo4j.js';
 
@@ -40,26 +41,9 @@ afterAll(async () => {
 
 const START = `mutation($i: IngestInput!) { startIngest(input: $i) { id status } }`;
 const RESUME = `mutation($id: ID!) { resumeIngest(id: $id) { id status } }`;
-const RUN = `query($id: ID!) { ingestRun(id: $id) { id status stage error members follows removedMembers removedFollows } }`;
-
-async function settled(id: string, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = (await graphql(server.url, RUN, { id })).data!.ingestRun;
-    if (r.status !== 'RUNNING') return r;
-    if (Date.now() > deadline) throw new Error(`run ${id} still running`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
-
-async function waitForStage(id: string, stage: string) {
-  for (let i = 0; i < 600; i++) {
-    const r = (await graphql(server.url, RUN, { id })).data!.ingestRun;
-    if (r.stage === stage || r.status !== 'RUNNING') return r;
-    await new Promise((done) => setTimeout(done, 20));
-  }
-  throw new Error(`run ${id} never reached ${stage}`);
-}
+const RUN = 'id status stage error members follows removedMembers removedFollows';
+const settled = (id: string) => waitForRun(server.url, RUN, id);
+const waitForStage = (id: string, stage: string) => waitForRun(server.url, RUN, id, { stage, timeoutMs: 12_000, pollMs: 20 });
 
 async function expectExactTruth() {
   const expected = truthSnapshot(devnet.community);

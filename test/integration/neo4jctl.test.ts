@@ -11,11 +11,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { loadConfig } from '../../src/config/config.js';
+import { freePort } from '../support/ports.js';
 
 const NEO4JCTL = fileURLToPath(new URL('../../neo4j/neo4jctl', import.meta.url));
 /** Fixed (not under the per-run TMPDIR) so the 130 MB of jars are fetched once per machine. */
@@ -37,16 +37,6 @@ function neo4jctl(command: string, env: Record<string, string>, timeout = 30_000
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
