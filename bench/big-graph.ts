@@ -88,7 +88,7 @@ CREATE (m:BenchGraph {id: $id})
 SET m.signature = $signature, m.loadedAt = datetime(), m += $counts
 WITH m
 MERGE (v:GraphVersion {id: 'graph'})
-ON CREATE SET v.version = 0
+ON CREATE SET v.version = 0, v.epoch = randomUUID()
 SET v.version = v.version + 1, v.changedAt = datetime()`;
 
 /** Loads the graph unless it is already there; returns what is in it. */

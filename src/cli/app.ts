@@ -5,6 +5,7 @@ import { ExportService } from '../export/export-service.js';
 import { GraphDatabase, INGEST_RETRY_MS } from '../graph/database.js';
 import { migrate } from '../graph/migrations.js';
 import { IngestService } from '../ingest/ingest-service.js';
+import { ReadModel } from '../read-model/read-model.js';
 import { redact, type Logger } from '../logging/logger.js';
 import { startServer } from '../server/create-server.js';
 
@@ -38,10 +39,14 @@ export async function startApp(config: Config, logger: Logger, options: { source
     afterSuccess: (hashtag) => writeScores(db, hashtag),
     ...(options.sourceLabel ? { sourceLabel: options.sourceLabel } : {}),
   });
+  const readModel = new ReadModel(db, { enabled: config.server.readModel, logger: logger.child('read-model') });
+  // Built in the background: until it is ready (seconds on a million follows) Neo4j answers.
+  readModel.ready().catch(() => undefined);
   const server = await startServer({
     config,
     db,
     ingest,
+    readModel,
     centrality: new CentralityService(db, { logger: logger.child('analytics') }),
     exports: new ExportService(db, config.server.exportDir),
     logger,
@@ -55,6 +60,7 @@ export async function startApp(config: Config, logger: Logger, options: { source
     close: async () => {
       await ingest.shutdown();
       await server.close();
+      readModel.close();
       await Promise.all([db.close(), ingestDb.close()]);
     },
   };

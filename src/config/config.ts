@@ -68,6 +68,8 @@ export interface Config {
     readonly rateLimitPerMinute: number;
     /** Requests a client may send at once before the per-minute rate applies. */
     readonly rateLimitBurst: number;
+    /** Answer graph reads from the in-process read model (src/read-model/) when it matches the graph. */
+    readonly readModel: boolean;
   };
   readonly logLevel: LogLevel;
 }
@@ -231,6 +233,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxConnections: integer(env, 'MAX_CONNECTIONS', 256, 1, 1_000_000),
       rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
       rateLimitBurst: integer(env, 'RATE_LIMIT_BURST', 300, 1, 10_000_000),
+      readModel: bool(env, 'READ_MODEL', true),
     },
     logLevel: logLevel as LogLevel,
   };

@@ -36,6 +36,17 @@ RETURN h.name AS name, members, follows, members + outsiders AS actors, outgoing
        toString(lastIngestAt) AS lastIngestAt
 ORDER BY members DESC, name`;
 
+const LAST_INGESTS = `
+MATCH (r:IngestRun)
+WHERE r.status = 'SUCCEEDED'
+RETURN r.hashtag AS name, toString(max(r.finishedAt)) AS lastIngestAt`;
+
+/** finishedAt of each hashtag's latest successful ingest (what hashtagStats reports beside its counts). */
+export async function lastIngestTimes(db: GraphDatabase): Promise<Map<string, string | null>> {
+  const rows = await db.read<{ name: string; lastIngestAt: unknown }>(LAST_INGESTS);
+  return new Map(rows.map((r) => [String(r.name), iso(r.lastIngestAt)]));
+}
+
 export async function hashtagStats(db: GraphDatabase): Promise<HashtagStatsRecord[]> {
   const rows = await db.read<Record<string, unknown>>(HASHTAG_STATS);
   return rows.map((r) => ({

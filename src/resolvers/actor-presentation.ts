@@ -8,7 +8,8 @@ import { loadHashtagScores, type HashtagScoreRow } from '../graph/analytics-quer
 import { actorRef, type ActorRef } from '../schema/arguments.js';
 import { encodeCursor, type CursorOrder } from '../schema/cursor.js';
 import { notFound } from '../schema/errors.js';
-import type { Actor, ActorConnection, ActorEdge } from '../schema/actor-types.js';
+import type { Actor, ActorConnection, ActorEdge, Ref } from '../schema/actor-types.js';
+import type { FollowEdge, Subgraph } from '../schema/graph-types.js';
 import type { ApiContext } from './context.js';
 
 export function presentActor(r: ActorRecord): Actor {
@@ -29,6 +30,31 @@ export function presentActor(r: ActorRecord): Actor {
     community: r.community,
     hashtags: r.hashtags,
     profileUrl: `https://bsky.app/profile/${encodeURI(profileKey)}`,
+  };
+}
+
+/**
+ * A subgraph's wire shape. `edges` and `edgeIndex` are built only if the query selects them (a
+ * community's graph has hundreds of thousands of edges, and a client wants one form).
+ */
+export function presentSubgraph(_ctx: ApiContext, nodes: Ref<Actor>[], skeleton: { edges: ReadonlyArray<readonly [string, string]>; truncated: boolean }): Subgraph {
+  return {
+    nodes,
+    truncated: skeleton.truncated,
+    get edges(): FollowEdge[] {
+      return skeleton.edges.map(([source, target]) => ({ source, target }));
+    },
+    get edgeIndex(): number[] {
+      const position = new Map(nodes.map((n, i) => [n.did, i]));
+      const flat: number[] = [];
+      for (const [source, target] of skeleton.edges) {
+        const s = position.get(source);
+        const t = position.get(target);
+        // An actor that vanished between skeleton and hydration has no position; neither has its edge.
+        if (s !== undefined && t !== undefined) flat.push(s, t);
+      }
+      return flat;
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 /** `actor`, `actors`, and the fields of Actor that need more than its own node. */
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, Float, Info, Int, Query, Resolver, Root } from 'type-graphql';
-import { actorsPage, countActors, type Keyset, type Neighbours } from '../graph/actor-queries.js';
+import type { Keyset, Neighbours } from '../graph/actor-queries.js';
 import { membersByPagerankPage } from '../graph/analytics-queries.js';
 import { actorRef, optionalHashtag, pageSize, searchText } from '../schema/arguments.js';
 import { Actor, ActorConnection } from '../schema/actor-types.js';
@@ -10,6 +10,7 @@ import { decodeCursor } from '../schema/cursor.js';
 import { ActorOrder } from '../schema/enums.js';
 import type { ApiContext } from './context.js';
 import { hashtagScores, hydrateActors, presentConnection, refKey } from './actor-presentation.js';
+import { readActorsPage, readCountActors } from './graph-reads.js';
 import { selects } from './selection.js';
 
 const DEFAULT_PAGE = 20;
@@ -44,8 +45,8 @@ export class ActorResolver {
     const skeleton =
       orderBy === ActorOrder.PAGERANK && filter.hashtag !== null
         ? await membersByPagerankPage(ctx.db, { hashtag: filter.hashtag, search: filter.search, first: size, after: position })
-        : await actorsPage(ctx.db, { ...filter, order: orderBy, first: size, after: position });
-    return presentConnection(ctx, skeleton, orderBy, position !== null, () => countActors(ctx.db, filter));
+        : await readActorsPage(ctx, { ...filter, order: orderBy, first: size, after: position });
+    return presentConnection(ctx, skeleton, orderBy, position !== null, () => readCountActors(ctx, filter));
   }
 
   @FieldResolver(() => ActorConnection, { complexity: perItem('first', DEFAULT_PAGE), description: 'Actors this actor follows in the graph, by handle.' })

@@ -1,11 +1,11 @@
 /** A hashtag's whole graph in one request: what the graph view draws. */
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
-import { communityGraph } from '../graph/community-graph-queries.js';
 import { boundedInt, hashtag as requiredHashtag } from '../schema/arguments.js';
 import { Scope } from '../schema/enums.js';
 import { Subgraph } from '../schema/graph-types.js';
-import { hydrateActors } from './actor-presentation.js';
+import { hydrateActors, presentSubgraph } from './actor-presentation.js';
 import type { ApiContext } from './context.js';
+import { readCommunityGraph } from './graph-reads.js';
 
 export const MAX_COMMUNITY_GRAPH_LIMIT = 50_000;
 
@@ -28,8 +28,8 @@ export class CommunityGraphResolver {
       scope: scope ?? Scope.COMMUNITY,
       limit: boundedInt('limit', limit ?? 20_000, 1, MAX_COMMUNITY_GRAPH_LIMIT),
     };
-    const skeleton = await communityGraph(ctx.db, args);
+    const skeleton = await readCommunityGraph(ctx, args);
     const nodes = await hydrateActors(ctx, skeleton.dids);
-    return { nodes, edges: skeleton.edges.map(([source, target]) => ({ source, target })), truncated: skeleton.truncated };
+    return presentSubgraph(ctx, nodes, skeleton);
   }
 }

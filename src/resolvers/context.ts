@@ -5,7 +5,9 @@
 import type { CentralityService } from '../analytics/centrality-service.js';
 import type { ExportRequest, ExportService } from '../export/export-service.js';
 import type { GraphDatabase } from '../graph/database.js';
+import { readGraphFingerprint, type GraphFingerprint } from '../graph/graph-version.js';
 import type { IngestController } from '../ingest/types.js';
+import type { GraphState, ReadModel } from '../read-model/read-model.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 /** What the API needs of CentralityService: typed from it, so a change there breaks the build here. */
@@ -19,11 +21,17 @@ export interface ApiServices {
   readonly ingest: IngestController;
   readonly centrality?: CentralityProvider;
   readonly exports?: ExportProvider;
+  /** Absent: every read goes to Neo4j. */
+  readonly readModel?: Pick<ReadModel, 'state'>;
 }
 
 export interface ApiContext {
   readonly db: GraphDatabase;
   readonly loaders: Loaders;
+  /** The graph's state for this request, read once: every field of one response sees the same graph. */
+  readonly graph: () => Promise<GraphState>;
+  /** The graph's fingerprint for this request (read from Neo4j when no read model already did). */
+  readonly graphVersion: () => Promise<GraphFingerprint>;
   readonly services: ApiServices;
   readonly auth: { readonly authenticated: boolean };
   /** Absolute download URL of an export. */
@@ -36,9 +44,17 @@ export function createContext(args: {
   authenticated: boolean;
   exportUrl: (id: string) => string;
 }): ApiContext {
+  let state: Promise<GraphState> | null = null;
+  const readModel = args.services.readModel;
+  const graph = () =>
+    (state ??= readModel ? readModel.state() : Promise.resolve({ fingerprint: null, index: null }));
+  let fingerprint: Promise<GraphFingerprint> | null = null;
+  const graphVersion = () => (fingerprint ??= graph().then((s) => s.fingerprint ?? readGraphFingerprint(args.db)));
   return {
     db: args.db,
-    loaders: createLoaders(args.db),
+    loaders: createLoaders(args.db, graph),
+    graph,
+    graphVersion,
     services: args.services,
     auth: { authenticated: args.authenticated },
     exportUrl: args.exportUrl,

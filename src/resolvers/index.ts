@@ -7,12 +7,14 @@ import { ExportResolver } from './export-resolver.js';
 import { HashtagResolver } from './hashtag-resolver.js';
 import { IngestResolver } from './ingest-resolver.js';
 import { RelationshipResolver } from './relationship-resolver.js';
+import { SubgraphResolver } from './subgraph-resolver.js';
 
 export const RESOLVERS = [
   ActorResolver,
   ActorConnectionResolver,
   RelationshipResolver,
   CommunityGraphResolver,
+  SubgraphResolver,
   AnalyticsResolver,
   HashtagResolver,
   IngestResolver,

@@ -15,6 +15,7 @@ import {
   type SkeletonPage,
 } from '../graph/actor-queries.js';
 import type { GraphDatabase } from '../graph/database.js';
+import type { GraphState } from '../read-model/read-model.js';
 
 export interface NeighbourPageKey {
   readonly relation: Neighbours;
@@ -40,9 +41,15 @@ export interface Loaders {
 
 const ZERO: InGraphCounts = Object.freeze({ followers: 0, follows: 0, mutuals: 0 });
 
-export function createLoaders(db: GraphDatabase): Loaders {
+/**
+ * Each batch is answered from the read model when `graph()` (one state per request) has a current
+ * index, else by one Cypher query per kind.
+ */
+export function createLoaders(db: GraphDatabase, graph: () => Promise<GraphState>): Loaders {
   return {
     actors: new DataLoader<string, ActorRecord | null>(async (dids) => {
+      const { index } = await graph();
+      if (index) return dids.map((did) => index.actor(did) ?? null);
       const found = await loadActors(db, dids);
       return dids.map((did) => found.get(did) ?? null);
     }),
@@ -50,12 +57,15 @@ export function createLoaders(db: GraphDatabase): Loaders {
     refs: new DataLoader<string, string | null>(async (refs) => {
       const dids = refs.filter((r) => r.startsWith('did:'));
       const handles = refs.filter((r) => !r.startsWith('did:'));
-      const found = await resolveActorRefs(db, { dids, handles });
+      const { index } = await graph();
+      const found = index ? index.resolveRefs({ dids, handles }) : await resolveActorRefs(db, { dids, handles });
       return refs.map((r) => (r.startsWith('did:') ? found.dids.get(r) : found.handles.get(r)) ?? null);
     }),
 
     counts: new DataLoader<CountKey, InGraphCounts, string>(
       async (keys) => {
+        const { index } = await graph();
+        if (index) return keys.map((k) => index.counts(k.did, k.hashtag));
         const results = new Map<string, InGraphCounts>();
         await Promise.all(
           groupBy(keys, (k) => k.hashtag ?? '').map(async (group) => {
@@ -71,6 +81,8 @@ export function createLoaders(db: GraphDatabase): Loaders {
 
     neighbours: new DataLoader<NeighbourPageKey, SkeletonPage, string>(
       async (keys) => {
+        const { index } = await graph();
+        if (index) return keys.map((k) => index.neighbourPage(k.relation, k.did, k.hashtag, k.first, k.after));
         const results = new Map<string, SkeletonPage>();
         // Keys that differ only by DID share one query.
         const groups = groupBy(keys, (k) => JSON.stringify([k.relation, k.hashtag, k.first, k.after]));

@@ -1,16 +1,15 @@
 /** How actors connect: neighbourhoods, mutual and common follows, pairwise relationships. */
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
-import { commonFollowsPage, countCommonFollows } from '../graph/actor-queries.js';
-import { neighbourhood, relationship } from '../graph/relationship-queries.js';
 import { boundedInt, MAX_NEIGHBOURHOOD_LIMIT, optionalHashtag } from '../schema/arguments.js';
 import { ActorConnection } from '../schema/actor-types.js';
 import { perItem } from '../schema/complexity.js';
 import { Direction } from '../schema/enums.js';
 import { internal } from '../schema/errors.js';
 import { Relationship, Subgraph } from '../schema/graph-types.js';
-import { hydrateActors, presentConnection, resolveActor } from './actor-presentation.js';
+import { hydrateActors, presentConnection, presentSubgraph, resolveActor } from './actor-presentation.js';
 import { neighbourArgs, neighbourConnection } from './actor-resolver.js';
 import type { ApiContext } from './context.js';
+import { readCommonFollowsPage, readCountCommonFollows, readNeighbourhood, readRelationship } from './graph-reads.js';
 
 @Resolver()
 export class RelationshipResolver {
@@ -33,9 +32,9 @@ export class RelationshipResolver {
       direction: (direction ?? Direction.BOTH) as 'OUT' | 'IN' | 'BOTH',
     };
     const center = await resolveActor(ctx, actor);
-    const skeleton = await neighbourhood(ctx.db, { ...args, center });
+    const skeleton = await readNeighbourhood(ctx, { ...args, center });
     const nodes = await hydrateActors(ctx, skeleton.dids);
-    return { nodes, edges: skeleton.edges.map(([source, target]) => ({ source, target })), truncated: skeleton.truncated };
+    return presentSubgraph(ctx, nodes, skeleton);
   }
 
   @Query(() => ActorConnection, { complexity: perItem('first', 20), description: 'Actors who follow `actor` and whom it follows back.' })
@@ -62,8 +61,8 @@ export class RelationshipResolver {
     const [didA, didB] = await Promise.all([resolveActor(ctx, a, 'a'), resolveActor(ctx, b, 'b')]);
     // Cypher will not match one FOLLOWS twice in a pattern, so a = b would find nothing.
     if (didA === didB) return neighbourConnection(ctx, 'FOLLOWS', didA, args);
-    const skeleton = await commonFollowsPage(ctx.db, { a: didA, b: didB, first: args.first, after: args.after });
-    return presentConnection(ctx, skeleton, 'HANDLE', args.after !== null, () => countCommonFollows(ctx.db, didA, didB));
+    const skeleton = await readCommonFollowsPage(ctx, { a: didA, b: didB, first: args.first, after: args.after });
+    return presentConnection(ctx, skeleton, 'HANDLE', args.after !== null, () => readCountCommonFollows(ctx, didA, didB));
   }
 
   @Query(() => Relationship, { description: 'Whether a and b follow each other, and how far apart they are.' })
@@ -73,7 +72,7 @@ export class RelationshipResolver {
     @Ctx() ctx: ApiContext,
   ): Promise<Relationship> {
     const [didA, didB] = await Promise.all([resolveActor(ctx, a, 'a'), resolveActor(ctx, b, 'b')]);
-    const [skeleton, actors] = await Promise.all([relationship(ctx.db, didA, didB), hydrateActors(ctx, [didA, didB])]);
+    const [skeleton, actors] = await Promise.all([readRelationship(ctx, didA, didB), hydrateActors(ctx, [didA, didB])]);
     const byDid = new Map(actors.map((x) => [x.did, x]));
     const actorA = byDid.get(didA);
     const actorB = byDid.get(didB);

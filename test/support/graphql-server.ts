@@ -4,6 +4,7 @@ import type { GraphDatabase } from '../../src/graph/database.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';
 import type { IngestController } from '../../src/ingest/types.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { ReadModel } from '../../src/read-model/read-model.js';
 import type { CentralityProvider, ExportProvider } from '../../src/resolvers/context.js';
 import { startServer, type RunningServer, type ServerLimits } from '../../src/server/create-server.js';
 
@@ -33,15 +34,29 @@ export async function startTestServer(args: {
   });
   const logLines: string[] = [];
   const logger = createLogger('debug', 'test', (line) => logLines.push(line));
+  // As `serve` runs it (READ_MODEL=false in env turns it off): graph reads come from the read model
+  // when it matches the graph, from Cypher while it is rebuilt after a change.
+  const readModel = config.server.readModel ? new ReadModel(args.db, { enabled: true, logger: logger.child('read-model') }) : undefined;
+  // A server whose Neo4j is down still starts (its reads then fail with a clear error), as `serve` does.
+  await readModel?.ready().catch(() => undefined);
   const server = await startServer({
     config,
     db: args.db,
     ingest: args.ingest ?? new IngestService({ db: args.db, config, logger }),
     centrality: args.centrality,
     exports: args.exports,
+    readModel,
     logger,
     webDir: args.webDir === undefined ? null : args.webDir,
     limits: args.limits,
   });
-  return { ...server, config, logLines };
+  return {
+    ...server,
+    config,
+    logLines,
+    close: async () => {
+      await server.close();
+      readModel?.close();
+    },
+  };
 }

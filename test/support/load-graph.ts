@@ -4,6 +4,7 @@
  */
 import { followsOf, type Community } from '../../devnet/index.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
+import { bumpGraphVersion } from '../../src/graph/graph-version.js';
 
 export interface FixtureActor {
   readonly did: string;
@@ -75,6 +76,8 @@ export async function loadGraph(db: GraphDatabase, fixture: GraphFixture): Promi
   const memberships = fixture.memberships.map((m) => ({ ...m, pagerank: m.pagerank ?? null, community: m.community ?? null }));
   for (let i = 0; i < memberships.length; i += BATCH) await db.write(MEMBERSHIPS, { rows: memberships.slice(i, i + BATCH) });
   for (let i = 0; i < fixture.follows.length; i += BATCH) await db.write(FOLLOWS, { rows: fixture.follows.slice(i, i + BATCH) });
+  // Every writer says the graph changed (the read model and analytics caches key on it).
+  await db.writeTx((tx) => bumpGraphVersion(tx));
 }
 
 /**

@@ -40,7 +40,7 @@ describe('schema.graphql', () => {
       /enum CentralityMetric \{ BETWEENNESS CLOSENESS DEGREE IN_DEGREE OUT_DEGREE PAGERANK \}/,
       /enum Scope \{ ALL COMMUNITY \}/,
       /enum Direction \{ BOTH IN OUT \}/,
-      /type Subgraph \{ edges: \[FollowEdge!\]! nodes: \[Actor!\]! truncated: Boolean! \}/,
+      /type Subgraph \{ edgeIndex: \[Int!\]! edges: \[FollowEdge!\]! graphVersion: String! nodes: \[Actor!\]! truncated: Boolean! \}/,
       /type FollowEdge \{ source: ID! target: ID! \}/,
       /type RankedActor \{ actor: Actor! rank: Int! score: Float! \}/,
     ]) {
