@@ -23,6 +23,30 @@ function rows(name: string, r: Result): string[] {
         `| 〃 | one edge per transaction | ${e.naive_1_edge_per_tx} edges/s (batching: ${r.speedUpOverNaive}×) | |`,
       ];
     }
+    case 'read-latency': {
+      const s = r.settings;
+      const la = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
+      const out = [
+        `| reads, ${s.graph.actors} actors / ${s.graph.follows} follows, open loop at ${s.offeredRate} req/s for ${s.seconds} s | GraphQL p50 / p99 / max (1 client p50; raw Cypher p50 / p99 [its rate]; in memory p50) | load average ${la(s.machine.loadAverageStart)} → ${la(s.machine.loadAverageEnd)} on ${s.machine.cpus} CPUs | |`,
+      ];
+      for (const [read, x] of Object.entries(r.reads as Record<string, Result>)) {
+        const g = x.goal;
+        const goal = [
+          g.p50Ms !== undefined ? `p50 ≤ ${g.p50Ms} ms` : '',
+          g.p99Ms !== undefined ? `p99 ≤ ${g.p99Ms} ms` : '',
+          g.rawRatio !== undefined ? `≤ ${g.rawRatio} × Cypher` : '',
+          g.wireBytes !== undefined ? `≤ ${g.wireBytes / 1e6} MB` : '',
+        ].filter(Boolean);
+        const rawRate = x.rawCypher.offeredRate === x.graphql.offeredRate ? '' : ` [${x.rawCypher.offeredRate} req/s]`;
+        const rate = x.graphql.offeredRate === s.offeredRate ? '' : ` at ${x.graphql.offeredRate} req/s`;
+        const wire = g.wireBytes !== undefined ? `, ${(x.graphql.wire.maxBytes / 1e6).toFixed(2)} MB on the wire` : '';
+        const bad = x.checks.noErrorsOrWrongAnswers.value;
+        out.push(
+          `| 〃 ${read}${rate} | ${x.description} | ${x.graphql.p50Ms} / ${x.graphql.p99Ms} / ${x.graphql.maxMs} ms${wire} (${x.graphqlOneClient.p50Ms}; ${x.rawCypher.p50Ms} / ${x.rawCypher.p99Ms}${rawRate}; ${x.inMemory.p50Ms} ms)${bad ? `; ${bad} errors, timeouts or wrong answers` : ''} | ${goal.join(', ')}: ${x.met ? 'met' : '**not met**'} |`,
+        );
+      }
+      return out;
+    }
     default:
       return Array.isArray(r.readmeRows) ? (r.readmeRows as string[]) : [`| ${name} | see bench/results/${name}.json | | |`];
   }

@@ -1,5 +1,5 @@
 /**
- * The whole follow graph in three queries, for the in-process read model: every actor with the
+ * The whole follow graph in a few queries, for the in-process read model: every actor with the
  * properties hydration shows, every FOLLOWS as node ordinals, and every hashtag's members.
  *
  * Neo4j reads are read-committed, not snapshots, so the graph's fingerprint is read before and
@@ -10,6 +10,7 @@ import type { ManagedTransaction } from 'neo4j-driver';
 import type { ActorRecord } from './actor-queries.js';
 import type { GraphDatabase } from './database.js';
 import { graphFingerprintIn, type GraphFingerprint } from './graph-version.js';
+import { lastIngestTimes } from './hashtag-queries.js';
 
 export interface FollowGraphSnapshot {
   readonly version: GraphFingerprint;
@@ -22,6 +23,8 @@ export interface FollowGraphSnapshot {
   readonly targets: Int32Array;
   /** Every Hashtag node's name → ordinals of its members (POSTED_WITH). */
   readonly members: Map<string, Int32Array>;
+  /** Hashtag → finishedAt of its latest successful ingest (a success bumps the version too). */
+  readonly lastIngestAt: Map<string, string | null>;
 }
 
 // id() is the cheapest join key the driver can stream (a number, not a 40-character string); it is
@@ -119,8 +122,9 @@ async function readOnce(tx: ManagedTransaction): Promise<FollowGraphSnapshot | n
   }
   for (const tags of hashtagsOf) tags.sort();
 
+  const lastIngestAt = await lastIngestTimes(tx);
   if ((await graphFingerprintIn(tx)) !== before) return null;
-  return { version: before, actors, fetchedAt, sources: sources.subarray(0, edges), targets: targets.subarray(0, edges), members };
+  return { version: before, actors, fetchedAt, sources: sources.subarray(0, edges), targets: targets.subarray(0, edges), members, lastIngestAt };
 }
 
 function grow(array: Int32Array, size: number): Int32Array {

@@ -1,4 +1,5 @@
 /** Reads about the hashtags in the graph: how big each community is and when it was last crawled. */
+import type { ManagedTransaction } from 'neo4j-driver';
 import type { GraphDatabase } from './database.js';
 
 export interface HashtagStatsRecord {
@@ -42,9 +43,9 @@ WHERE r.status = 'SUCCEEDED'
 RETURN r.hashtag AS name, toString(max(r.finishedAt)) AS lastIngestAt`;
 
 /** finishedAt of each hashtag's latest successful ingest (what hashtagStats reports beside its counts). */
-export async function lastIngestTimes(db: GraphDatabase): Promise<Map<string, string | null>> {
-  const rows = await db.read<{ name: string; lastIngestAt: unknown }>(LAST_INGESTS);
-  return new Map(rows.map((r) => [String(r.name), iso(r.lastIngestAt)]));
+export async function lastIngestTimes(tx: ManagedTransaction): Promise<Map<string, string | null>> {
+  const result = await tx.run(LAST_INGESTS);
+  return new Map(result.records.map((r) => [String(r.get('name')), iso(r.get('lastIngestAt'))]));
 }
 
 export async function hashtagStats(db: GraphDatabase): Promise<HashtagStatsRecord[]> {

@@ -5,6 +5,7 @@
  */
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { GraphDatabase } from './database.js';
+import { bumpGraphVersion } from './graph-version.js';
 import { isOneOf } from '../core/vocabulary.js';
 import { EMPTY_COUNTERS, INGEST_STAGES, INGEST_STATUSES, type IngestCounters, type IngestRunRecord, type IngestStage, type IngestStatus } from '../core/ingest-run.js';
 import { assertLease, grantLease, LeaseLostError, lockLease, releaseLease, type Lease } from './ingest-lease.js';
@@ -203,6 +204,8 @@ export async function finishRun(db: GraphDatabase, lease: Lease, patch: RunPatch
     return await db.writeTx(async (tx) => {
       const run = await patchRun(tx, lease.holder, { ...patch, finished: true });
       if (!(await releaseLease(tx, lease))) throw new LeaseLostError(lease); // rolls the patch back
+      // A success changes what `hashtags` reports (lastIngestAt): readers keyed on the version must see it.
+      if (patch.status === 'SUCCEEDED') await bumpGraphVersion(tx);
       return run;
     });
   } catch (err) {

@@ -15,7 +15,6 @@ import { MAX_SUBGRAPH_EDGES, type Direction, type NeighbourhoodSkeleton, type Re
 import { ActorLists } from './actor-lists.js';
 import { Csr } from './csr.js';
 
-export type HashtagCounts = Omit<HashtagStatsRecord, 'lastIngestAt'>;
 
 export class FollowIndex {
   readonly version: GraphFingerprint;
@@ -32,7 +31,11 @@ export class FollowIndex {
   private readonly ordinalOfHandle = new Map<string, number>();
   private readonly memberMasks = new Map<string, Uint8Array>();
   private readonly memberLists: Map<string, Int32Array>;
-  private hashtagCountsMemo: HashtagCounts[] | null = null;
+  private hashtagStatsMemo: HashtagStatsRecord[] | null = null;
+  private readonly lastIngestAt: Map<string, string | null>;
+  /** Ordinal → position in DID order, and back: the Cypher's `ORDER BY did` as integer sorts. */
+  private readonly didRank: Int32Array;
+  private readonly byDidRank: Int32Array;
   private readonly lists: ActorLists;
 
   constructor(snapshot: FollowGraphSnapshot) {
@@ -58,6 +61,10 @@ export class FollowIndex {
       if (f > g || (f === g && a.did < this.actors[seen]!.did)) this.ordinalOfHandle.set(a.handle, i);
     });
     this.lists = new ActorLists(snapshot.actors);
+    this.lastIngestAt = snapshot.lastIngestAt;
+    this.byDidRank = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => compareStrings(this.actors[x]!.did, this.actors[y]!.did));
+    this.didRank = new Int32Array(n);
+    for (let r = 0; r < n; r++) this.didRank[this.byDidRank[r]!] = r;
     this.memberLists = snapshot.members;
     for (const [name, list] of snapshot.members) {
       const mask = new Uint8Array(n);
@@ -170,24 +177,23 @@ export class FollowIndex {
         break;
       }
       // Nearer actors first; at the hop where the cut falls, the lowest DIDs.
-      found.sort((x, y) => compareStrings(this.actors[x]!.did, this.actors[y]!.did));
-      if (found.length > room) {
+      const sorted = this.inDidOrder(found);
+      if (sorted.length > room) {
         truncated = true;
-        found.length = room;
+        sorted.length = room;
       }
-      for (const b of found) seen[b] = 1;
-      chosen.push(...found);
-      frontier = found;
+      for (const b of sorted) seen[b] = 1;
+      chosen.push(...sorted);
+      frontier = sorted;
     }
     const inSet = new Uint8Array(this.actorCount);
     for (const x of chosen) inSet[x] = 1;
-    const sources = chosen.slice().sort((x, y) => compareStrings(this.actors[x]!.did, this.actors[y]!.did));
+    const sources = this.inDidOrder(chosen);
     const edges: Array<[string, string]> = [];
     for (const s of sources) {
       const targets: number[] = [];
       for (let p = this.out.start[s]!; p < this.out.start[s + 1]!; p++) if (inSet[this.out.neighbours[p]!] === 1) targets.push(this.out.neighbours[p]!);
-      targets.sort((x, y) => compareStrings(this.actors[x]!.did, this.actors[y]!.did));
-      for (const t of targets) {
+      for (const t of this.inDidOrder(targets)) {
         if (edges.length === MAX_SUBGRAPH_EDGES) return { dids: chosen.map((x) => this.actors[x]!.did), edges, truncated: true };
         edges.push([this.actors[s]!.did, this.actors[t]!.did]);
       }
@@ -212,10 +218,10 @@ export class FollowIndex {
     };
   }
 
-  /** Every Hashtag's sizes, most members first (hashtagStats without lastIngestAt); computed once per version. */
-  hashtagCounts(): HashtagCounts[] {
-    if (this.hashtagCountsMemo) return this.hashtagCountsMemo;
-    const rows: HashtagCounts[] = [];
+  /** Every Hashtag's sizes and last ingest, most members first (hashtagStats); computed once per version. */
+  hashtagStats(): HashtagStatsRecord[] {
+    if (this.hashtagStatsMemo) return this.hashtagStatsMemo;
+    const rows: HashtagStatsRecord[] = [];
     const outsider = new Uint8Array(this.actorCount);
     for (const [name, list] of this.memberLists) {
       const mask = this.memberMasks.get(name)!;
@@ -234,18 +240,17 @@ export class FollowIndex {
           }
         }
       }
-      rows.push({ name, members: list.length, follows, actors: list.length + outsiders, outgoingFollows });
+      rows.push({ name, members: list.length, follows, actors: list.length + outsiders, outgoingFollows, lastIngestAt: this.lastIngestAt.get(name) ?? null });
     }
     rows.sort((x, y) => y.members - x.members || compareStrings(x.name, y.name));
-    return (this.hashtagCountsMemo = rows);
+    return (this.hashtagStatsMemo = rows);
   }
 
   /** The graph view's graph with communityGraph's rules (community-graph-queries.ts): see there. */
   communityGraph(args: { hashtag: string; scope: 'COMMUNITY' | 'ALL'; limit: number }): CommunityGraphSkeleton {
     const list = this.memberLists.get(args.hashtag);
     if (!list) return { dids: [], edges: [], truncated: false };
-    const byDid = (x: number, y: number) => compareStrings(this.actors[x]!.did, this.actors[y]!.did);
-    let members = Array.from(list).sort(byDid);
+    let members = this.inDidOrder(Array.from(list));
     let truncated = members.length > args.limit;
     members = members.slice(0, args.limit);
     const inSet = new Uint8Array(this.actorCount);
@@ -264,9 +269,9 @@ export class FollowIndex {
           }
         }
       }
-      followed.sort(byDid);
-      truncated ||= followed.length > room;
-      const kept = followed.slice(0, room);
+      const sortedFollowed = this.inDidOrder(followed);
+      truncated ||= sortedFollowed.length > room;
+      const kept = sortedFollowed.slice(0, room);
       for (const t of kept) inSet[t] = 1;
       chosen = [...members, ...kept];
     }
@@ -281,6 +286,16 @@ export class FollowIndex {
       }
     }
     return { dids: chosen.map((x) => this.actors[x]!.did), edges, truncated };
+  }
+
+  /** The ordinals sorted by DID, as an integer sort (typed arrays sort numbers natively). */
+  private inDidOrder(ordinals: readonly number[]): number[] {
+    const ranks = new Int32Array(ordinals.length);
+    for (let i = 0; i < ordinals.length; i++) ranks[i] = this.didRank[ordinals[i]!]!;
+    ranks.sort();
+    const out = new Array<number>(ranks.length);
+    for (let i = 0; i < ranks.length; i++) out[i] = this.byDidRank[ranks[i]!]!;
+    return out;
   }
 
   private maskOf(hashtag: string | null): Uint8Array | null {

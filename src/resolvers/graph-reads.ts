@@ -14,7 +14,7 @@ import {
   type SkeletonPage,
 } from '../graph/actor-queries.js';
 import { communityGraph, type CommunityGraphSkeleton } from '../graph/community-graph-queries.js';
-import { hashtagStats, lastIngestTimes, type HashtagStatsRecord } from '../graph/hashtag-queries.js';
+import { hashtagStats, type HashtagStatsRecord } from '../graph/hashtag-queries.js';
 import { neighbourhood, relationship, type Direction, type NeighbourhoodSkeleton, type RelationshipSkeleton } from '../graph/relationship-queries.js';
 import type { ApiContext } from './context.js';
 
@@ -46,12 +46,10 @@ export async function readCommunityGraph(ctx: ApiContext, args: { hashtag: strin
   return index ? index.communityGraph(args) : communityGraph(ctx.db, args);
 }
 
-/** Counts from the index (computed once per graph version); the last ingest times are one small query. */
+/** From the index: computed once per graph version. */
 export async function readHashtagStats(ctx: ApiContext): Promise<HashtagStatsRecord[]> {
   const { index } = await ctx.graph();
-  if (!index) return hashtagStats(ctx.db);
-  const times = await lastIngestTimes(ctx.db);
-  return index.hashtagCounts().map((row) => ({ ...row, lastIngestAt: times.get(row.name) ?? null }));
+  return index ? index.hashtagStats() : hashtagStats(ctx.db);
 }
 
 export async function readActorsPage(ctx: ApiContext, args: ActorListFilter & { order: ActorListOrder; first: number; after: Keyset | null }): Promise<SkeletonPage> {

@@ -1,0 +1,849 @@
+/**
+ * Read latency on the big graph (15,000 actors, 5,000 members, ~1,000,000 FOLLOWS), read by read:
+ *  (a) GraphQL over HTTP at a fixed offered rate (open loop: requests leave on a schedule whether or
+ *      not earlier ones have finished, and latency runs from the scheduled send time, so queueing
+ *      shows instead of being omitted);
+ *  (b) one client, closed loop (one connection, one request at a time);
+ *  (c) the Cypher the resolver runs without the read model (the exported src/graph functions, in the
+ *      resolver's order) through GraphDatabase, at the same offered rate;
+ *  (d) the physical limit: the same question answered by a FollowIndex built in this process.
+ * Arguments rotate through members (handles and DIDs, pairs for commonFollows / relationship). A
+ * sample of arguments is answered by all three paths and compared (GraphQL vs Cypher, index vs
+ * Cypher). Latencies go into HDR histograms (nanoseconds, 3 significant digits).
+ * Usage: node --import @swc-node/register/esm-register bench/read-latency.ts [--quick] [--rate N] [--seconds N] [--only a,b]
+ * Loads the big graph into NEO4J_URI when it is not there (wiping it): use a scratch server.
+ */
+import 'reflect-metadata';
+import { Agent, request } from 'node:http';
+import { loadavg, cpus } from 'node:os';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import * as hdr from 'hdr-histogram-js';
+import { loadConfig } from '../src/config/config.js';
+import { actorsPage, commonFollowsPage, loadActors, neighbourPages, resolveActorRefs, type ActorRecord, type Neighbours, type SkeletonPage } from '../src/graph/actor-queries.js';
+import { readQuestionState } from '../src/graph/analytics-queries.js';
+import { communityGraph } from '../src/graph/community-graph-queries.js';
+import { GraphDatabase } from '../src/graph/database.js';
+import { readFollowGraphSnapshot } from '../src/graph/follow-graph-snapshot.js';
+import { readGraphFingerprint } from '../src/graph/graph-version.js';
+import { hashtagStats } from '../src/graph/hashtag-queries.js';
+import { neighbourhood, relationship, type RelationshipSkeleton } from '../src/graph/relationship-queries.js';
+import { FollowIndex } from '../src/read-model/follow-index.js';
+import { decodeCursor, encodeCursor } from '../src/schema/cursor.js';
+import { midDegreeHandles, processRssMb, rotation, startServerProcess } from './api-load.js';
+import { BIG_GRAPH_HASHTAG, ensureBigGraph } from './big-graph.js';
+import { round, writeResult } from './support.js';
+
+// ---------------------------------------------------------------------------------------------
+// Histograms and the three ways of issuing load
+
+export interface LatencySummary {
+  count: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+}
+
+/** Nanoseconds, 3 significant digits: sub-microsecond in-memory reads and multi-second queues alike. */
+export class LatencyHistogram {
+  private readonly h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000_000, numberOfSignificantValueDigits: 3 });
+  recordMs(ms: number): void {
+    this.h.recordValue(Math.max(1, Math.round(ms * 1e6)));
+  }
+  recordNs(ns: bigint): void {
+    this.h.recordValue(Math.max(1, Number(ns)));
+  }
+  get count(): number {
+    return this.h.totalCount;
+  }
+  summary(): LatencySummary {
+    const ms = (ns: number) => round(ns / 1e6, ns < 1e5 ? 4 : 2);
+    if (this.h.totalCount === 0) return { count: 0, p50Ms: NaN, p90Ms: NaN, p99Ms: NaN, maxMs: NaN, meanMs: NaN };
+    return {
+      count: this.h.totalCount,
+      p50Ms: ms(this.h.getValueAtPercentile(50)),
+      p90Ms: ms(this.h.getValueAtPercentile(90)),
+      p99Ms: ms(this.h.getValueAtPercentile(99)),
+      maxMs: ms(this.h.maxValue),
+      meanMs: ms(this.h.mean),
+    };
+  }
+}
+
+export interface LoadResult extends LatencySummary {
+  offeredRate: number;
+  seconds: number;
+  /** Answered requests per second, from the first scheduled send to the last answer. */
+  achievedRate: number;
+  errors: number;
+  timeouts: number;
+  /** How late the scheduler sent the latest request (the bench's own lag, included in latency). */
+  maxSendLagMs: number;
+  firstError?: string;
+}
+
+class TimeoutError extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TimeoutError(`no answer in ${ms} ms`)), ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Open loop: request i leaves at start + i / rate, whatever happened to the earlier ones; its latency
+ * runs from that scheduled instant, so a server that falls behind shows its queue in the figures.
+ * Requests still unanswered `timeoutMs` after their schedule count as timeouts.
+ */
+export async function openLoop(rate: number, seconds: number, timeoutMs: number, send: (i: number) => Promise<void>): Promise<LoadResult> {
+  const total = Math.max(1, Math.round(rate * seconds));
+  const interval = 1000 / rate;
+  const histogram = new LatencyHistogram();
+  let errors = 0;
+  let timeouts = 0;
+  let maxSendLagMs = 0;
+  let lastAnswer = 0;
+  let firstError: string | undefined;
+  const start = performance.now() + 2;
+  const inFlight: Promise<void>[] = [];
+  const fire = async (i: number, scheduled: number) => {
+    try {
+      await withTimeout(send(i), timeoutMs);
+      const done = performance.now();
+      histogram.recordMs(done - scheduled);
+      lastAnswer = Math.max(lastAnswer, done);
+    } catch (err) {
+      if (err instanceof TimeoutError) timeouts++;
+      else errors++;
+      firstError ??= (err as Error).message.slice(0, 300);
+    }
+  };
+  await new Promise<void>((resolve) => {
+    let next = 0;
+    const tick = () => {
+      const now = performance.now();
+      while (next < total && start + next * interval <= now) {
+        const scheduled = start + next * interval;
+        maxSendLagMs = Math.max(maxSendLagMs, now - scheduled);
+        inFlight.push(fire(next++, scheduled));
+      }
+      if (next >= total) return resolve();
+      setTimeout(tick, Math.max(0, start + next * interval - performance.now()));
+    };
+    setTimeout(tick, 2);
+  });
+  await Promise.all(inFlight);
+  const elapsed = Math.max(interval * total, lastAnswer - start) / 1000;
+  return {
+    ...histogram.summary(),
+    offeredRate: rate,
+    seconds,
+    achievedRate: round(histogram.count / elapsed, 1),
+    errors,
+    timeouts,
+    maxSendLagMs: round(maxSendLagMs, 2),
+    ...(firstError ? { firstError } : {}),
+  };
+}
+
+export interface ClosedLoopResult extends LatencySummary {
+  requests: number;
+  errors: number;
+  firstError?: string;
+}
+
+/** One client: `requests` requests one after the other (fewer, but at least 3, past `maxSeconds`). */
+export async function oneClient(requests: number, timeoutMs: number, send: (i: number) => Promise<void>, maxSeconds = Infinity): Promise<ClosedLoopResult> {
+  const histogram = new LatencyHistogram();
+  let errors = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  for (let i = 0; i < requests; i++) {
+    if (i >= 3 && performance.now() - started > maxSeconds * 1000) {
+      requests = i;
+      break;
+    }
+    const t = performance.now();
+    try {
+      await withTimeout(send(i), timeoutMs);
+      histogram.recordMs(performance.now() - t);
+    } catch (err) {
+      errors++;
+      firstError ??= (err as Error).message.slice(0, 300);
+    }
+  }
+  return { ...histogram.summary(), requests, errors, ...(firstError ? { firstError } : {}) };
+}
+
+/** The synchronous in-process answer, timed with hrtime. */
+function inMemoryLoop(requests: number, work: (i: number) => void): LatencySummary {
+  const histogram = new LatencyHistogram();
+  for (let i = 0; i < requests; i++) {
+    const t = process.hrtime.bigint();
+    work(i);
+    histogram.recordNs(process.hrtime.bigint() - t);
+  }
+  return histogram.summary();
+}
+
+// ---------------------------------------------------------------------------------------------
+// GraphQL over HTTP
+
+export interface GraphQLAnswer {
+  status: number;
+  /** Bytes received (compressed when the server compressed). */
+  wireBytes: number;
+  encoding: string | null;
+  body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string }> };
+}
+
+/** POST /graphql on a keep-alive agent; the body is decompressed here so the wire size is known. */
+export function postGraphQL(agent: Agent, url: URL, payload: string, acceptEncoding: string | null, timeoutMs: number): Promise<GraphQLAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        hostname: url.hostname,
+        port: url.port,
+        path: '/graphql',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}),
+        },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            const raw = Buffer.concat(chunks);
+            const encoding = (res.headers['content-encoding'] as string | undefined) ?? null;
+            const text = (encoding === 'br' ? brotliDecompressSync(raw) : encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+            resolve({ status: res.statusCode ?? 0, wireBytes: raw.length, encoding, body: JSON.parse(text) as GraphQLAnswer['body'] });
+          } catch (err) {
+            reject(err as Error);
+          }
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new TimeoutError(`no answer in ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reads
+
+type GraphQLData = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Goal {
+  p50Ms?: number;
+  p99Ms?: number;
+  /** GraphQL p50 and p99 each at most this times the raw Cypher's. */
+  rawRatio?: number;
+  /** Largest response on the wire. */
+  wireBytes?: number;
+}
+
+/**
+ * One read: its GraphQL operation, and the same question put to Cypher and to the index. `raw` and
+ * `memory` return the same shape (a skeleton and the actors hydrated for it), which `answer` turns
+ * into what the GraphQL client would see, so the three can be compared.
+ */
+interface ReadSpec<A, R> {
+  name: string;
+  description: string;
+  goal: Goal;
+  args: readonly A[];
+  query: string;
+  variables(a: A): Record<string, unknown>;
+  acceptEncoding?: string;
+  /** Highest offered rate for this read (the whole community's graph is not a 50 req/s question). */
+  rateCap?: number;
+  timeoutMs?: number;
+  fromGraphQL(data: GraphQLData): unknown;
+  raw(a: A): Promise<R>;
+  memory(a: A): R;
+  answer(r: R): unknown;
+}
+
+function defineRead<A, R>(spec: ReadSpec<A, R>): ReadSpec<unknown, unknown> {
+  return spec as unknown as ReadSpec<unknown, unknown>;
+}
+
+interface Hydrated<S> {
+  skeleton: S;
+  actors: Map<string, ActorRecord>;
+}
+
+const NODE = 'did handle displayName followersCount';
+const PAGE = `edges { cursor node { ${NODE} } } pageInfo { hasNextPage endCursor }`;
+const FAST: Goal = { p50Ms: 5, p99Ms: 20, rawRatio: 1.2 };
+
+function pageAnswer(r: Hydrated<SkeletonPage>): unknown {
+  return { dids: r.skeleton.items.filter((i) => r.actors.has(i.did)).map((i) => i.did), hasNextPage: r.skeleton.hasNextPage };
+}
+
+function pageFromGraphQL(connection: GraphQLData): unknown {
+  return { dids: connection.edges.map((e: GraphQLData) => e.node.did), hasNextPage: connection.pageInfo.hasNextPage };
+}
+
+function actorAnswer(a: ActorRecord | undefined): unknown {
+  return a ? { did: a.did, handle: a.handle ?? a.did, displayName: a.displayName, followersCount: a.followersCount, hashtags: a.hashtags } : null;
+}
+
+function memoryHydrate(index: FollowIndex, dids: readonly string[]): Map<string, ActorRecord> {
+  const out = new Map<string, ActorRecord>();
+  for (const did of dids) {
+    const a = index.actor(did);
+    if (a) out.set(did, a);
+  }
+  return out;
+}
+
+interface Fixtures {
+  db: GraphDatabase;
+  index: FollowIndex;
+  handles: string[];
+  dids: string[];
+  pairs: Array<[string, string]>;
+  /** Cursors into actors(hashtag, FOLLOWERS) at page boundaries (null: the first page). */
+  actorCursors: Array<string | null>;
+  /** Members in actors(hashtag)'s FOLLOWERS order, for the in-memory page. */
+  membersByFollowers: ActorRecord[];
+  topPagerankDids: string[];
+  communityTopDids: string[];
+}
+
+function buildReads(f: Fixtures): ReadSpec<unknown, unknown>[] {
+  const { db, index } = f;
+  // The resolver's loaders ask for DIDs and handles in one query.
+  const resolveRaw = async (refs: string[]): Promise<string[]> => {
+    const dids = refs.filter((r) => r.startsWith('did:'));
+    const handles = refs.filter((r) => !r.startsWith('did:'));
+    const found = await resolveActorRefs(db, { dids, handles });
+    return refs.map((r) => {
+      const did = r.startsWith('did:') ? found.dids.get(r) : found.handles.get(r);
+      if (!did) throw new Error(`no actor ${r}`);
+      return did;
+    });
+  };
+  const resolveMemory = (refs: string[]): string[] => {
+    const found = index.resolveRefs({ dids: refs.filter((r) => r.startsWith('did:')), handles: refs.filter((r) => !r.startsWith('did:')) });
+    return refs.map((r) => (r.startsWith('did:') ? found.dids.get(r) : found.handles.get(r))!);
+  };
+  const hydrateRaw = async (dids: readonly string[]) => (dids.length ? loadActors(db, dids) : new Map<string, ActorRecord>());
+
+  const neighbourRead = (relation: Neighbours, name: string, viaActor: boolean) =>
+    defineRead<string, Hydrated<SkeletonPage>>({
+      name,
+      description: viaActor ? `actor(handleOrDid) { ${relation === 'FOLLOWS' ? 'follows' : 'followers'}(first: 20) }` : `mutualFollows(actor, hashtag: ${BIG_GRAPH_HASHTAG}, first: 20)`,
+      goal: FAST,
+      args: f.handles,
+      query: viaActor
+        ? `query N($actor: String!) { actor(handleOrDid: $actor) { did ${relation === 'FOLLOWS' ? 'follows' : 'followers'}(first: 20) { ${PAGE} } } }`
+        : `query M($actor: String!) { mutualFollows(actor: $actor, hashtag: "${BIG_GRAPH_HASHTAG}", first: 20) { ${PAGE} } }`,
+      variables: (actor) => ({ actor }),
+      fromGraphQL: (d) => pageFromGraphQL(viaActor ? d.actor[relation === 'FOLLOWS' ? 'follows' : 'followers'] : d.mutualFollows),
+      raw: async (actor) => {
+        const [did] = await resolveRaw([actor]);
+        if (viaActor) await loadActors(db, [did!]);
+        const hashtag = viaActor ? null : BIG_GRAPH_HASHTAG;
+        const skeleton = (await neighbourPages(db, { relation, dids: [did!], hashtag, first: 20, after: null })).get(did!)!;
+        return { skeleton, actors: await hydrateRaw(skeleton.items.map((i) => i.did)) };
+      },
+      memory: (actor) => {
+        const [did] = resolveMemory([actor]);
+        if (viaActor) index.actor(did!);
+        const skeleton = index.neighbourPage(relation, did!, viaActor ? null : BIG_GRAPH_HASHTAG, 20, null);
+        return { skeleton, actors: memoryHydrate(index, skeleton.items.map((i) => i.did)) };
+      },
+      answer: pageAnswer,
+    });
+
+  const neighbourhoodRead = (depth: number, goal: Goal) =>
+    defineRead<string, Hydrated<{ dids: string[]; edges: Array<[string, string]>; truncated: boolean }>>({
+      name: `neighbourhoodDepth${depth}`,
+      description: `neighbourhood(actor, depth: ${depth}, limit: 500)`,
+      goal,
+      args: f.handles,
+      query: `query Nb($actor: String!) { neighbourhood(actor: $actor, depth: ${depth}, limit: 500) { nodes { did handle displayName } edges { source target } truncated } }`,
+      variables: (actor) => ({ actor }),
+      timeoutMs: 30_000,
+      fromGraphQL: (d) => ({
+        dids: d.neighbourhood.nodes.map((n: GraphQLData) => n.did),
+        edges: d.neighbourhood.edges.map((e: GraphQLData) => `${e.source}>${e.target}`),
+        truncated: d.neighbourhood.truncated,
+      }),
+      raw: async (actor) => {
+        const [center] = await resolveRaw([actor]);
+        const skeleton = await neighbourhood(db, { center: center!, depth, direction: 'BOTH', hashtag: null, limit: 500 });
+        return { skeleton, actors: await hydrateRaw(skeleton.dids) };
+      },
+      memory: (actor) => {
+        const [center] = resolveMemory([actor]);
+        const skeleton = index.neighbourhood({ center: center!, depth, direction: 'BOTH', hashtag: null, limit: 500 });
+        return { skeleton, actors: memoryHydrate(index, skeleton.dids) };
+      },
+      answer: (r) => ({ dids: r.skeleton.dids.filter((d) => r.actors.has(d)), edges: r.skeleton.edges.map(([s, t]) => `${s}>${t}`), truncated: r.skeleton.truncated }),
+    });
+
+  const rankedRead = (name: 'centrality' | 'communities', dids: string[]) =>
+    defineRead<null, Hydrated<string[]>>({
+      name,
+      description: name === 'centrality' ? `centrality(PAGERANK, hashtag: ${BIG_GRAPH_HASHTAG}, first: 20), cached` : `communities(hashtag: ${BIG_GRAPH_HASHTAG}), cached`,
+      goal: { p99Ms: 10 },
+      args: [null],
+      query:
+        name === 'centrality'
+          ? `{ centrality(metric: PAGERANK, hashtag: "${BIG_GRAPH_HASHTAG}", first: 20) { rank score actor { ${NODE} } } }`
+          : `{ communities(hashtag: "${BIG_GRAPH_HASHTAG}") { id size topMembers { ${NODE} } } }`,
+      variables: () => ({}),
+      fromGraphQL: (d) =>
+        name === 'centrality'
+          ? d.centrality.map((r: GraphQLData) => actorAnswer({ ...r.actor, hashtags: [] }))
+          : d.communities.flatMap((c: GraphQLData) => c.topMembers.map((a: GraphQLData) => actorAnswer({ ...a, hashtags: [] }))),
+      // The ranking itself comes from the service's cache: what a cached answer costs in Neo4j is the
+      // question's state (graph version, does the hashtag exist) and the hydration of its actors.
+      raw: async () => {
+        await readQuestionState(db, BIG_GRAPH_HASHTAG);
+        return { skeleton: dids, actors: await hydrateRaw(dids) };
+      },
+      memory: () => ({ skeleton: dids, actors: memoryHydrate(index, dids) }),
+      answer: (r) => r.skeleton.flatMap((d) => (r.actors.has(d) ? [actorAnswer({ ...r.actors.get(d)!, hashtags: [] })] : [])),
+    });
+
+  return [
+    defineRead<null, Array<{ name: string; members: number; follows: number; actors: number; outgoingFollows: number }>>({
+      name: 'hashtags',
+      description: 'hashtags { name members follows actors outgoingFollows lastIngestAt }',
+      goal: { p99Ms: 10 },
+      args: [null],
+      query: '{ hashtags { name members follows actors outgoingFollows lastIngestAt } }',
+      variables: () => ({}),
+      timeoutMs: 30_000,
+      fromGraphQL: (d) => d.hashtags.map(({ lastIngestAt: _, ...counts }: GraphQLData) => counts),
+      raw: async () => (await hashtagStats(db)).map(({ lastIngestAt: _, ...counts }) => counts),
+      memory: () => index.hashtagStats(),
+      answer: (rows) => rows.map((r) => ({ name: r.name, members: r.members, follows: r.follows, actors: r.actors, outgoingFollows: r.outgoingFollows })),
+    }),
+    defineRead<string, Hydrated<string>>({
+      name: 'actor',
+      description: 'actor(handleOrDid) { did handle displayName description … profileUrl }, handles and DIDs',
+      goal: FAST,
+      args: f.handles.flatMap((h, i) => [h, f.dids[i]!]),
+      query: `query A($actor: String!) { actor(handleOrDid: $actor) { did handle displayName description avatar followersCount followsCount postsCount createdAt hashtags profileUrl } }`,
+      variables: (actor) => ({ actor }),
+      fromGraphQL: (d) => actorAnswer(d.actor),
+      raw: async (actor) => {
+        const [did] = await resolveRaw([actor]);
+        return { skeleton: did!, actors: await loadActors(db, [did!]) };
+      },
+      memory: (actor) => {
+        const [did] = resolveMemory([actor]);
+        return { skeleton: did!, actors: memoryHydrate(index, [did!]) };
+      },
+      answer: (r) => actorAnswer(r.actors.get(r.skeleton)),
+    }),
+    defineRead<string | null, Hydrated<SkeletonPage>>({
+      name: 'actors',
+      description: `actors(hashtag: ${BIG_GRAPH_HASHTAG}, first: 20, after), FOLLOWERS order, pages rotated`,
+      goal: FAST,
+      args: f.actorCursors,
+      query: `query L($after: String) { actors(hashtag: "${BIG_GRAPH_HASHTAG}", first: 20, after: $after) { ${PAGE} } }`,
+      variables: (after) => ({ after }),
+      fromGraphQL: (d) => pageFromGraphQL(d.actors),
+      raw: async (after) => {
+        const skeleton = await actorsPage(db, { hashtag: BIG_GRAPH_HASHTAG, search: null, order: 'FOLLOWERS', first: 20, after: decodeCursor('FOLLOWERS', after) });
+        return { skeleton, actors: await hydrateRaw(skeleton.items.map((i) => i.did)) };
+      },
+      // The physical limit of a keyset page: the members pre-sorted, a binary search, a slice.
+      memory: (after) => {
+        const list = f.membersByFollowers;
+        const position = decodeCursor('FOLLOWERS', after);
+        let lo = 0;
+        if (position) {
+          let hi = list.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            const a = list[mid]!;
+            const key = a.followersCount ?? -1;
+            if (key > Number(position.key) || (key === Number(position.key) && a.did <= position.did)) lo = mid + 1;
+            else hi = mid;
+          }
+        }
+        const slice = list.slice(lo, lo + 21);
+        const skeleton = { items: slice.slice(0, 20).map((a) => ({ key: a.followersCount ?? -1, did: a.did })), hasNextPage: slice.length > 20 };
+        return { skeleton, actors: memoryHydrate(index, skeleton.items.map((i) => i.did)) };
+      },
+      answer: pageAnswer,
+    }),
+    neighbourRead('MUTUALS', 'mutualFollows', false),
+    neighbourRead('FOLLOWS', 'follows', true),
+    neighbourRead('FOLLOWERS', 'followers', true),
+    defineRead<[string, string], Hydrated<SkeletonPage>>({
+      name: 'commonFollows',
+      description: 'commonFollows(a, b, first: 20), member pairs',
+      goal: FAST,
+      args: f.pairs,
+      query: `query C($a: String!, $b: String!) { commonFollows(a: $a, b: $b, first: 20) { ${PAGE} } }`,
+      variables: ([a, b]) => ({ a, b }),
+      fromGraphQL: (d) => pageFromGraphQL(d.commonFollows),
+      raw: async ([a, b]) => {
+        const [didA, didB] = await resolveRaw([a, b]);
+        const skeleton = await commonFollowsPage(db, { a: didA!, b: didB!, first: 20, after: null });
+        return { skeleton, actors: await hydrateRaw(skeleton.items.map((i) => i.did)) };
+      },
+      memory: ([a, b]) => {
+        const [didA, didB] = resolveMemory([a, b]);
+        const skeleton = index.commonFollowsPage(didA!, didB!, 20, null);
+        return { skeleton, actors: memoryHydrate(index, skeleton.items.map((i) => i.did)) };
+      },
+      answer: pageAnswer,
+    }),
+    defineRead<[string, string], Hydrated<RelationshipSkeleton & { a: string; b: string }>>({
+      name: 'relationship',
+      description: 'relationship(a, b) { aFollowsB bFollowsA mutual shortestPathLength undirectedPathLength a b }, member pairs',
+      goal: FAST,
+      args: f.pairs,
+      query: `query R($a: String!, $b: String!) { relationship(a: $a, b: $b) { aFollowsB bFollowsA mutual shortestPathLength undirectedPathLength a { ${NODE} } b { ${NODE} } } }`,
+      variables: ([a, b]) => ({ a, b }),
+      fromGraphQL: (d) => {
+        const { a, b, mutual: _, ...rest } = d.relationship;
+        return { ...rest, a: a.did, b: b.did };
+      },
+      raw: async ([a, b]) => {
+        const [didA, didB] = await resolveRaw([a, b]);
+        const [skeleton, actors] = await Promise.all([relationship(db, didA!, didB!), loadActors(db, [didA!, didB!])]);
+        return { skeleton: { ...skeleton, a: didA!, b: didB! }, actors };
+      },
+      memory: ([a, b]) => {
+        const [didA, didB] = resolveMemory([a, b]);
+        return { skeleton: { ...index.relationship(didA!, didB!), a: didA!, b: didB! }, actors: memoryHydrate(index, [didA!, didB!]) };
+      },
+      answer: (r) => {
+        const s = r.skeleton;
+        return { aFollowsB: s.aFollowsB, bFollowsA: s.bFollowsA, shortestPathLength: s.shortestPathLength, undirectedPathLength: s.undirectedPathLength, a: r.actors.get(s.a)?.did, b: r.actors.get(s.b)?.did };
+      },
+    }),
+    neighbourhoodRead(2, { p99Ms: 50 }),
+    neighbourhoodRead(3, { p99Ms: 150 }),
+    rankedRead('centrality', f.topPagerankDids),
+    rankedRead('communities', f.communityTopDids),
+    defineRead<null, Hydrated<{ dids: string[]; edges: Array<[string, string]>; truncated: boolean }>>({
+      name: 'communityGraph',
+      description: `communityGraph(hashtag: ${BIG_GRAPH_HASHTAG}) { nodes { did handle } edgeIndex graphVersion }, Accept-Encoding: gzip, br`,
+      goal: { p99Ms: 300, wireBytes: 1_500_000 },
+      args: [null],
+      query: `{ communityGraph(hashtag: "${BIG_GRAPH_HASHTAG}") { nodes { did handle } edgeIndex graphVersion } }`,
+      variables: () => ({}),
+      acceptEncoding: 'gzip, br',
+      rateCap: 2,
+      timeoutMs: 30_000,
+      fromGraphQL: (d) => {
+        const nodes: string[] = d.communityGraph.nodes.map((n: GraphQLData) => n.did);
+        const edgeIndex: number[] = d.communityGraph.edgeIndex;
+        const edges: string[] = [];
+        for (let i = 0; i < edgeIndex.length; i += 2) edges.push(`${nodes[edgeIndex[i]!]}>${nodes[edgeIndex[i + 1]!]}`);
+        return digest(nodes, edges);
+      },
+      raw: async () => {
+        const [skeleton] = await Promise.all([communityGraph(db, { hashtag: BIG_GRAPH_HASHTAG, scope: 'COMMUNITY', limit: 20_000 }), readGraphFingerprint(db)]);
+        return { skeleton, actors: await hydrateRaw(skeleton.dids) };
+      },
+      memory: () => {
+        const skeleton = index.communityGraph({ hashtag: BIG_GRAPH_HASHTAG, scope: 'COMMUNITY', limit: 20_000 });
+        return { skeleton, actors: memoryHydrate(index, skeleton.dids) };
+      },
+      answer: (r) => {
+        const nodes = r.skeleton.dids.filter((d) => r.actors.has(d));
+        return digest(
+          nodes,
+          r.skeleton.edges.map(([s, t]) => `${s}>${t}`),
+        );
+      },
+    }),
+  ];
+}
+
+/** A whole community's graph compared by counts and a hash, not by a 20 MB string. */
+function digest(nodes: string[], edges: string[]): unknown {
+  let h = 0x811c9dc5;
+  for (const s of [...nodes, '|', ...edges]) {
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 10, 0x01000193);
+  }
+  return { nodes: nodes.length, edges: edges.length, hash: (h >>> 0).toString(16) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The benchmark
+
+// Transactions of other users of the server (SHOW itself excluded).
+const RUNNING = `SHOW TRANSACTIONS YIELD currentQuery WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS' RETURN count(*) AS n`;
+
+/** Waits until Neo4j runs nothing, so one phase's backlog does not slow the next one down. */
+async function waitForQuiet(db: GraphDatabase, maxSeconds = 60): Promise<number> {
+  const started = performance.now();
+  while ((performance.now() - started) / 1000 < maxSeconds) {
+    const [row] = await db.autoCommit<{ n: number }>(RUNNING);
+    if (!row || Number(row.n) === 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return round((performance.now() - started) / 1000, 1);
+}
+
+/**
+ * The rate the raw Cypher is offered: the read's, unless one query at a time already needs more
+ * than half the machine at that rate (hashtagStats takes seconds); then half the machine, so the
+ * open loop measures a loaded server rather than an ever-growing queue.
+ */
+function cypherRate(readRate: number, meanMs: number): number {
+  const busy = (readRate * meanMs) / 1000 / cpus().length;
+  if (!Number.isFinite(busy) || busy <= 0.5) return readRate;
+  return Math.max(0.01, round((0.5 * cpus().length * 1000) / meanMs, 2));
+}
+
+function ratio(x: number, y: number): number | null {
+  return Number.isFinite(x) && Number.isFinite(y) && y > 0 ? round(x / y, 2) : null;
+}
+
+interface Check {
+  value: number | null;
+  limit: number;
+  met: boolean;
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const flag = (name: string, fallback: number) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  };
+  const only = (() => {
+    const i = process.argv.indexOf('--only');
+    return i >= 0 ? new Set(process.argv[i + 1]!.split(',')) : null;
+  })();
+  const rate = flag('--rate', quick ? 20 : 50);
+  const seconds = flag('--seconds', quick ? 5 : 30);
+  const oneClientRequests = flag('--one-client', quick ? 50 : 300);
+  const samples = flag('--samples', quick ? 10 : 50);
+  const warmSeconds = quick ? 1 : 3;
+  const log = (line: string) => process.stderr.write(`[read-latency] ${line}\n`);
+  const loadStart = loadavg();
+
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
+  const db = GraphDatabase.fromConfig(config);
+  const graph = await ensureBigGraph(db, {}, log);
+  const handles = midDegreeHandles(graph.community());
+
+  // The server logs at info only a few lines, one of them when its read model is built.
+  const serverErrors: string[] = [];
+  let readModelBuilt: () => void = () => {};
+  const built = new Promise<void>((resolve) => (readModelBuilt = resolve));
+  const server = await startServerProcess({ ...process.env, LOG_LEVEL: 'info' }, (text) => {
+    for (const line of text.split('\n')) {
+      if (/read model built/.test(line)) readModelBuilt();
+      if (/\bERROR\b|"level":"error"/i.test(line)) serverErrors.push(line.slice(0, 400));
+    }
+  });
+  const url = new URL(server.url);
+  log(`server ${server.url} (pid ${server.pid}); waiting for its read model`);
+  const t0 = performance.now();
+  await withTimeout(built, 600_000);
+  const serverReadModelSeconds = round((performance.now() - t0) / 1000, 1);
+  log(`server read model ready after ${serverReadModelSeconds} s`);
+
+  const t1 = performance.now();
+  const snapshot = await readFollowGraphSnapshot(db);
+  if (!snapshot) throw new Error('the graph kept changing while it was copied');
+  const index = new FollowIndex(snapshot);
+  const benchIndexSeconds = round((performance.now() - t1) / 1000, 1);
+  log(`bench FollowIndex: ${index.actorCount} actors, ${index.followCount} follows in ${benchIndexSeconds} s`);
+
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+  const ask = async (query: string, variables: Record<string, unknown> = {}, acceptEncoding: string | null = null, timeoutMs = 600_000) => {
+    const res = await postGraphQL(agent, url, JSON.stringify({ query, variables }), acceptEncoding, timeoutMs);
+    if (res.status !== 200 || res.body.errors?.length || !res.body.data) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body.errors ?? res.body).slice(0, 300)}`);
+    return res;
+  };
+
+  // Rankings are computed on first ask, then cached per graph version: the cold asks are timed apart.
+  let t = performance.now();
+  const centralityAnswer = await ask(`{ centrality(metric: PAGERANK, hashtag: "${BIG_GRAPH_HASHTAG}", first: 20) { actor { did } } }`);
+  const centralityColdMs = round(performance.now() - t, 0);
+  t = performance.now();
+  const communitiesAnswer = await ask(`{ communities(hashtag: "${BIG_GRAPH_HASHTAG}") { topMembers { did } } }`);
+  const communitiesColdMs = round(performance.now() - t, 0);
+  log(`cold centrality ${centralityColdMs} ms, communities ${communitiesColdMs} ms`);
+
+  const membersByFollowers = Array.from(snapshot.members.get(BIG_GRAPH_HASHTAG) ?? [], (m) => snapshot.actors[m]!).sort(
+    (x, y) => (y.followersCount ?? -1) - (x.followersCount ?? -1) || (x.did < y.did ? -1 : x.did > y.did ? 1 : 0),
+  );
+  const actorCursors: Array<string | null> = [null];
+  for (let p = 20; p < membersByFollowers.length; p += 20 * 7) {
+    const a = membersByFollowers[p - 1]!;
+    actorCursors.push(encodeCursor('FOLLOWERS', { key: a.followersCount ?? -1, did: a.did }));
+  }
+  const dids = handles.map((h) => index.resolveRefs({ dids: [], handles: [h] }).handles.get(h)!);
+  const pairs = handles.map((h, i) => [h, handles[(i * 7 + 13) % handles.length]!] as [string, string]).filter(([a, b]) => a !== b);
+  const reads = buildReads({
+    db,
+    index,
+    handles,
+    dids,
+    pairs,
+    actorCursors,
+    membersByFollowers,
+    topPagerankDids: (centralityAnswer.body.data!.centrality as Array<{ actor: { did: string } }>).map((r) => r.actor.did),
+    communityTopDids: (communitiesAnswer.body.data!.communities as Array<{ topMembers: Array<{ did: string }> }>).flatMap((c) => c.topMembers.map((m) => m.did)),
+  }).filter((r) => !only || only.has(r.name));
+
+  const results: Record<string, unknown> = {};
+  let allMet = true;
+  for (const read of reads) {
+    const next = rotation(read.args);
+    const readRate = Math.min(rate, read.rateCap ?? rate);
+    const timeoutMs = read.timeoutMs ?? 10_000;
+    const errorsBefore = serverErrors.length;
+    let maxWireBytes = 0;
+    let wireBytes = 0;
+    let responses = 0;
+    const sendGraphQL = async () => {
+      const res = await postGraphQL(agent, url, JSON.stringify({ query: read.query, variables: read.variables(next()) }), read.acceptEncoding ?? null, timeoutMs);
+      if (res.status !== 200 || res.body.errors?.length || !res.body.data) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body.errors ?? res.body).slice(0, 300)}`);
+      maxWireBytes = Math.max(maxWireBytes, res.wireBytes);
+      wireBytes += res.wireBytes;
+      responses++;
+    };
+    const sendRaw = async () => void (await read.raw(next()));
+
+    // Correctness on a sample of arguments spread over the rotation.
+    log(`${read.name}: checking ${Math.min(samples, read.args.length)} answers`);
+    let wrongGraphQL = 0;
+    let wrongInMemory = 0;
+    let firstMismatch: string | undefined;
+    const step = Math.max(1, Math.floor(read.args.length / samples));
+    for (let s = 0; s < Math.min(samples, read.args.length); s++) {
+      const arg = read.args[(s * step) % read.args.length];
+      const expected = JSON.stringify(read.answer(await read.raw(arg)));
+      const got = JSON.stringify(read.fromGraphQL((await ask(read.query, read.variables(arg), read.acceptEncoding ?? null, timeoutMs)).body.data));
+      const memory = JSON.stringify(read.answer(read.memory(arg)));
+      if (got !== expected) {
+        wrongGraphQL++;
+        firstMismatch ??= `GraphQL ${JSON.stringify(arg)}: ${got.slice(0, 300)} ≠ Cypher ${expected.slice(0, 300)}`;
+      }
+      if (memory !== expected) {
+        wrongInMemory++;
+        firstMismatch ??= `index ${JSON.stringify(arg)}: ${memory.slice(0, 300)} ≠ Cypher ${expected.slice(0, 300)}`;
+      }
+    }
+
+    log(`${read.name}: warm-up, then GraphQL at ${readRate} req/s for ${seconds} s`);
+    await openLoop(readRate, warmSeconds, timeoutMs, sendGraphQL);
+    await oneClient(3, timeoutMs, sendRaw, warmSeconds);
+    const drained: number[] = [await waitForQuiet(db)];
+    maxWireBytes = wireBytes = responses = 0;
+    const loadBefore = loadavg()[0]!;
+    const graphql = await openLoop(readRate, seconds, timeoutMs, sendGraphQL);
+    const wire = { meanBytes: Math.round(wireBytes / Math.max(1, responses)), maxBytes: maxWireBytes };
+    drained.push(await waitForQuiet(db));
+    log(`${read.name}: GraphQL p50 ${graphql.p50Ms} p99 ${graphql.p99Ms} max ${graphql.maxMs} ms; one client`);
+    const graphqlOneClient = await oneClient(read.rateCap ? Math.min(oneClientRequests, readRate * seconds) : oneClientRequests, timeoutMs, sendGraphQL);
+    drained.push(await waitForQuiet(db));
+    log(`${read.name}: one client p50 ${graphqlOneClient.p50Ms} p99 ${graphqlOneClient.p99Ms} ms`);
+    // One client first: it tells whether Neo4j can be offered the read's rate at all.
+    const rawCypherOneClient = await oneClient(oneClientRequests, timeoutMs, sendRaw, seconds);
+    drained.push(await waitForQuiet(db));
+    const rawRate = cypherRate(readRate, rawCypherOneClient.meanMs);
+    const rawSeconds = Math.max(seconds, Math.ceil(3 / rawRate));
+    log(`${read.name}: raw Cypher one client p50 ${rawCypherOneClient.p50Ms} ms; open loop at ${rawRate} req/s for ${rawSeconds} s`);
+    const rawCypher = await openLoop(rawRate, rawSeconds, timeoutMs, sendRaw);
+    drained.push(await waitForQuiet(db));
+    const inMemory = inMemoryLoop(Math.max(read.rateCap ? 20 : 200, Math.round(readRate * seconds)), () => void read.memory(next()));
+    log(`${read.name}: raw p50 ${rawCypher.p50Ms} p99 ${rawCypher.p99Ms} ms; in memory p50 ${inMemory.p50Ms} p99 ${inMemory.p99Ms} ms`);
+
+    const ratios = {
+      graphqlOverRawP50: ratio(graphql.p50Ms, rawCypher.p50Ms),
+      graphqlOverRawP99: ratio(graphql.p99Ms, rawCypher.p99Ms),
+      oneClientGraphqlOverRawP50: ratio(graphqlOneClient.p50Ms, rawCypherOneClient.p50Ms),
+      graphqlOverInMemoryP50: ratio(graphql.p50Ms, inMemory.p50Ms),
+      graphqlOverInMemoryP99: ratio(graphql.p99Ms, inMemory.p99Ms),
+    };
+    const checks: Record<string, Check> = {};
+    const g = read.goal;
+    if (g.p50Ms !== undefined) checks.p50Ms = { value: graphql.p50Ms, limit: g.p50Ms, met: graphql.p50Ms <= g.p50Ms };
+    if (g.p99Ms !== undefined) checks.p99Ms = { value: graphql.p99Ms, limit: g.p99Ms, met: graphql.p99Ms <= g.p99Ms };
+    if (g.rawRatio !== undefined) {
+      checks.rawRatioP50 = { value: ratios.graphqlOverRawP50, limit: g.rawRatio, met: ratios.graphqlOverRawP50 !== null && ratios.graphqlOverRawP50 <= g.rawRatio };
+      checks.rawRatioP99 = { value: ratios.graphqlOverRawP99, limit: g.rawRatio, met: ratios.graphqlOverRawP99 !== null && ratios.graphqlOverRawP99 <= g.rawRatio };
+    }
+    if (g.wireBytes !== undefined) checks.wireBytes = { value: wire.maxBytes, limit: g.wireBytes, met: wire.maxBytes > 0 && wire.maxBytes <= g.wireBytes };
+    const failures = graphql.errors + graphql.timeouts + graphqlOneClient.errors + wrongGraphQL + wrongInMemory;
+    checks.noErrorsOrWrongAnswers = { value: failures, limit: 0, met: failures === 0 };
+    const met = Object.values(checks).every((c) => c.met);
+    allMet &&= met;
+
+    results[read.name] = {
+      description: read.description,
+      argumentsInRotation: read.args.length,
+      graphql: { ...graphql, wire },
+      graphqlOneClient,
+      rawCypher,
+      rawCypherOneClient,
+      inMemory,
+      ratios,
+      correctness: { sampled: Math.min(samples, read.args.length), wrongGraphQL, wrongInMemory, ...(firstMismatch ? { firstMismatch } : {}) },
+      serverErrorsLogged: serverErrors.length - errorsBefore,
+      secondsWaitedForNeo4jToDrain: drained,
+      loadAverage1mBefore: round(loadBefore, 2),
+      goal: read.goal,
+      checks,
+      met,
+    };
+  }
+
+  const serverRssMb = server.rssMb();
+  const alive = server.alive();
+  agent.destroy();
+  await server.stop();
+  await db.close();
+  const loadEnd = loadavg();
+
+  writeResult('read-latency', {
+    benchmark: 'read-latency',
+    settings: {
+      quick,
+      offeredRate: rate,
+      seconds,
+      oneClientRequests,
+      correctnessSamples: samples,
+      warmUpSeconds: warmSeconds,
+      graph: { actors: graph.actors, members: graph.members, follows: graph.follows, loadSeconds: graph.loadSeconds },
+      actorsInRotation: handles.length,
+      server: 'bsky-graph serve (startApp, read model on) in its own process; the load generator, raw Cypher and the bench FollowIndex in the bench process',
+      openLoop: 'requests sent on a fixed schedule regardless of earlier answers; latency from the scheduled send time (no coordinated omission)',
+      rawCypher:
+        'the exported src/graph functions the resolvers call when the read model is not current (resolveActorRefs, loadActors, neighbourPages, actorsPage, commonFollowsPage, relationship, neighbourhood, hashtagStats, readQuestionState, communityGraph), in the same order, through GraphDatabase',
+      inMemory: 'the same question asked of a FollowIndex built in the bench process from readFollowGraphSnapshot, timed with process.hrtime',
+      histograms: 'hdr-histogram-js, nanoseconds, 3 significant digits',
+      machine: { cpus: cpus().length, loadAverageStart: loadStart.map((x) => round(x, 2)), loadAverageEnd: loadEnd.map((x) => round(x, 2)) },
+    },
+    serverReadModelSeconds,
+    benchIndexSeconds,
+    centralityColdMs,
+    communitiesColdMs,
+    reads: results,
+    allMet,
+    server: { rssMbAtEnd: serverRssMb, aliveAtEnd: alive, errorsLogged: serverErrors.length, firstErrorLogged: serverErrors[0] },
+    benchRssMb: processRssMb(process.pid),
+  });
+}
+
+if (process.argv[1]?.endsWith('read-latency.ts')) await main();
