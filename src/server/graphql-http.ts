@@ -64,6 +64,8 @@ export async function handleGraphQL(
     context,
   });
   for (const [name, value] of response.headers) res.setHeader(name, value);
+  // Answers change with every ingest (GET queries included): no cache may keep them.
+  res.setHeader('cache-control', 'no-store');
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') return endCompressed(req, res, response.body.string);
   for await (const chunk of response.body.asyncIterator) res.write(chunk);

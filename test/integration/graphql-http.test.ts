@@ -89,6 +89,12 @@ describe('static files', () => {
     expect(r.data).toEqual({ actor: { did: someDid } });
     expect((await rawGet(server.port, '/healthz')).status).toBe(200);
   });
+
+  it('forbids caches to keep GraphQL answers, GET queries included (they change with every ingest)', async () => {
+    const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ hashtags { name } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(get.status).toBe(200);
+    expect(get.headers.get('cache-control')).toBe('no-store');
+  });
 });
 
 describe('close', () => {
