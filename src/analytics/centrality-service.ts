@@ -13,10 +13,11 @@ import { normaliseHashtag } from '../core/hashtag.js';
 import { SCOPES, type GraphScope, type Scope } from '../core/scope.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { groupCommunities } from './community-groups.js';
-import type { AnalyticsEngine, EngineName } from './engine.js';
+import type { AnalyticsEngine, EngineName, ScopeGraphSource } from './engine.js';
 import { AnalyticsInputError, AnalyticsNotFoundError } from './errors.js';
 import { GdsEngine } from './gds-engine.js';
 import { DEFAULT_MAX_PATH_WORK, GraphologyEngine } from './graphology-engine.js';
+import { InMemoryFirstEngine } from './in-memory-first-engine.js';
 import { canonicalCommunities } from './louvain.js';
 import { COMMUNITY_TOP_MEMBERS, WRITE_BACK_BATCH } from './parameters.js';
 import { rankScores } from './ranking.js';
@@ -40,6 +41,8 @@ export interface CentralityServiceOptions {
    * heap-bound (GDS), so on a small machine a second one only slows both down.
    */
   concurrency?: number;
+  /** Scope graphs already in memory (the read model): computed on them when current. */
+  scopeGraphs?: ScopeGraphSource;
 }
 
 /** What computeScores wrote for a hashtag. */
@@ -191,11 +194,12 @@ export class CentralityService {
 
   private async detect(): Promise<AnalyticsEngine> {
     const fallback = new GraphologyEngine(this.db, this.options.maxPathWork ?? DEFAULT_MAX_PATH_WORK);
-    if (this.options.gds === 'never') return fallback;
+    if (this.options.gds === 'never') return this.options.scopeGraphs ? new InMemoryFirstEngine(this.options.scopeGraphs, fallback) : fallback;
     const [algorithms, projection] = await Promise.all([this.db.hasProcedure('gds.pageRank.stream'), hasGraphProjectFunction(this.db)]);
     const name: EngineName = algorithms && projection ? 'gds' : 'graphology';
-    this.logger.info('analytics engine', { engine: name });
-    return name === 'gds' ? new GdsEngine(this.db, this.logger) : fallback;
+    this.logger.info('analytics engine', { engine: name, inMemoryFirst: this.options.scopeGraphs !== undefined });
+    const configured = name === 'gds' ? new GdsEngine(this.db, this.logger) : fallback;
+    return this.options.scopeGraphs ? new InMemoryFirstEngine(this.options.scopeGraphs, configured) : configured;
   }
 }
 

@@ -1,6 +1,7 @@
 /** What the centrality service needs from an engine: raw scores and raw community labels for a scope. */
 import type { CentralityMetric } from '../core/centrality.js';
 import type { GraphScope } from '../core/scope.js';
+import type { FollowGraph } from './follow-graph.js';
 import type { ScoredActor } from './types.js';
 
 export type EngineName = 'gds' | 'graphology';
@@ -11,4 +12,12 @@ export interface AnalyticsEngine {
   scores(metric: CentralityMetric, scope: GraphScope): Promise<ScoredActor[]>;
   /** DID → community label (engine-specific numbering; the service canonicalises it). */
   communities(scope: GraphScope): Promise<Map<string, number>>;
+}
+
+/**
+ * A scope's graph already held in memory (the server's read model), or null when none is current:
+ * then the engine reads the scope from Neo4j as usual.
+ */
+export interface ScopeGraphSource {
+  scopeGraph(scope: GraphScope): Promise<FollowGraph | null>;
 }

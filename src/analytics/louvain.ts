@@ -9,12 +9,23 @@ import { mulberry32 } from '../random/mulberry32.js';
 
 /** DID → raw community label (not yet canonical: see canonicalCommunities). */
 export function louvainCommunities(graph: FollowGraph, seed = LOUVAIN_SEED): Map<string, number> {
+  // Louvain's result depends on the order it meets nodes and neighbours: built in DID order, the
+  // same graph gives the same partition however it was loaded (streamed from Neo4j, or from memory).
   const ties = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
-  graph.forEachNode((did) => ties.addNode(did));
+  for (const did of graph.nodes().sort(compareStrings)) ties.addNode(did);
+  const weights = new Map<string, { a: string; b: string; weight: number }>();
   graph.forEachEdge((_edge, _attrs, source, target) => {
     if (source === target) return;
-    ties.updateEdge(source, target, (attrs: { weight?: number }) => ({ weight: (attrs.weight ?? 0) + 1 }));
+    const [a, b] = source < target ? [source, target] : [target, source];
+    const key = `${a} ${b}`;
+    const tie = weights.get(key);
+    if (tie) tie.weight++;
+    else weights.set(key, { a, b, weight: 1 });
   });
+  for (const key of [...weights.keys()].sort(compareStrings)) {
+    const tie = weights.get(key)!;
+    ties.addEdge(tie.a, tie.b, { weight: tie.weight });
+  }
   if (ties.size === 0) {
     // Nothing to optimise: everyone is alone (graphology's Louvain needs at least one edge).
     let i = 0;
@@ -22,6 +33,10 @@ export function louvainCommunities(graph: FollowGraph, seed = LOUVAIN_SEED): Map
   }
   const labels = louvain(ties, { getEdgeWeight: 'weight', rng: mulberry32(seed) });
   return new Map(Object.entries(labels));
+}
+
+function compareStrings(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /**

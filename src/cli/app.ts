@@ -1,6 +1,8 @@
 /** The running service: Neo4j (migrated), the ingest, analytics, exports and the HTTP server. */
 import type { Config } from '../config/config.js';
 import { CentralityService, writeScores } from '../analytics/centrality-service.js';
+import type { ScopeGraphSource } from '../analytics/engine.js';
+import { FollowGraphBuilder } from '../analytics/follow-graph.js';
 import { ExportService } from '../export/export-service.js';
 import { GraphDatabase, INGEST_RETRY_MS } from '../graph/database.js';
 import { migrate } from '../graph/migrations.js';
@@ -16,6 +18,25 @@ export interface RunningApp {
   readonly db: GraphDatabase;
   readonly ingest: IngestService;
   close(): Promise<void>;
+}
+
+/**
+ * Beyond this many follows in scope, analytics leave the in-memory copy to GDS (or the streaming
+ * engine): graphology runs on the event loop, and a million-edge Louvain would stall every request.
+ */
+export const IN_MEMORY_MAX_FOLLOWS = 250_000;
+
+/** The read model's scope graphs for analytics (the two features meet only here, at the top). */
+export function scopeGraphsOf(readModel: ReadModel, maxFollows = IN_MEMORY_MAX_FOLLOWS): ScopeGraphSource {
+  return {
+    async scopeGraph(scope) {
+      const { index } = await readModel.state();
+      if (!index || index.scopeFollowCount(scope) > maxFollows) return null;
+      const builder = new FollowGraphBuilder();
+      index.visitScope(scope, (did, handle) => builder.addActor(did, handle), (source, target) => builder.addFollow(source, target));
+      return builder.build();
+    },
+  };
 }
 
 export async function startApp(config: Config, logger: Logger, options: { sourceLabel?: string } = {}): Promise<RunningApp> {
@@ -47,7 +68,7 @@ export async function startApp(config: Config, logger: Logger, options: { source
     db,
     ingest,
     readModel,
-    centrality: new CentralityService(db, { logger: logger.child('analytics') }),
+    centrality: new CentralityService(db, { logger: logger.child('analytics'), scopeGraphs: scopeGraphsOf(readModel) }),
     exports: new ExportService(db, config.server.exportDir),
     logger,
   });

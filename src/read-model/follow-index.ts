@@ -298,6 +298,41 @@ export class FollowIndex {
     return out;
   }
 
+  /** How many follows `visitScope` would visit. */
+  scopeFollowCount(scope: { hashtag: string | null; scope: 'COMMUNITY' | 'ALL' }): number {
+    if (scope.hashtag === null) return this.followCount;
+    if (scope.scope === 'COMMUNITY') return this.hashtagStats().find((h) => h.name === scope.hashtag)?.follows ?? 0;
+    return this.hashtagStats().find((h) => h.name === scope.hashtag)?.outgoingFollows ?? 0;
+  }
+
+  /**
+   * A scope's actors and follows (analytics-queries.ts streamScopeActors/streamScopeFollows):
+   * hashtag null is the whole graph; COMMUNITY the members and the follows among them; ALL the
+   * members, everyone they follow, and the members' follows.
+   */
+  visitScope(scope: { hashtag: string | null; scope: 'COMMUNITY' | 'ALL' }, actor: (did: string, handle: string | null) => void, follow: (source: string, target: string) => void): void {
+    const visitActor = (i: number) => actor(this.actors[i]!.did, this.actors[i]!.handle);
+    const visitFollows = (i: number, keep: (t: number) => boolean) => {
+      for (let p = this.out.start[i]!; p < this.out.start[i + 1]!; p++) {
+        const t = this.out.neighbours[p]!;
+        if (keep(t)) follow(this.actors[i]!.did, this.actors[t]!.did);
+      }
+    };
+    if (scope.hashtag === null) {
+      for (let i = 0; i < this.actorCount; i++) visitActor(i);
+      for (let i = 0; i < this.actorCount; i++) visitFollows(i, () => true);
+      return;
+    }
+    const members = this.memberLists.get(scope.hashtag);
+    if (!members) return;
+    const mask = this.memberMasks.get(scope.hashtag)!;
+    const inScope = new Uint8Array(this.actorCount);
+    for (const m of members) inScope[m] = 1;
+    if (scope.scope === 'ALL') for (const m of members) visitFollows(m, (t) => ((inScope[t] = 1), false));
+    for (let i = 0; i < this.actorCount; i++) if (inScope[i] === 1) visitActor(i);
+    for (const m of members) visitFollows(m, scope.scope === 'ALL' ? () => true : (t) => mask[t] === 1);
+  }
+
   private maskOf(hashtag: string | null): Uint8Array | null {
     if (hashtag === null) return null;
     return this.memberMasks.get(hashtag) ?? EMPTY_MASK;
