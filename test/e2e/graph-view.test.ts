@@ -40,6 +40,7 @@ interface Hook {
   sizeOf(did: string): number | null;
   selected(): string | null;
   cameraAnimating(): boolean;
+  layoutSettled: boolean;
 }
 declare const window: { __graphView?: Hook };
 
@@ -199,6 +200,8 @@ describe('graph view', () => {
     await page.keyboard.press('Escape');
     expect(await page.evaluate(() => window.__graphView!.selected())).toBeNull();
     expect(await page.locator('[data-testid=profile-panel]').isHidden()).toBe(true);
+    // ForceAtlas2 refines for a few seconds after layout-ready: click where the node stays.
+    await page.waitForFunction(() => window.__graphView!.layoutSettled, null, { timeout: 30_000 });
     const at = await page.evaluate((did) => window.__graphView!.nodePosition(did), target.did);
     expect(at).not.toBeNull();
     await page.mouse.click(at!.x, at!.y);

@@ -58,14 +58,6 @@ export type HashtagsQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type HashtagsQuery = { readonly hashtags: ReadonlyArray<{ readonly name: string, readonly members: number, readonly follows: number }> };
 
-export type CommunityGraphQueryVariables = Exact<{
-  hashtag: string;
-  scope?: Scope | null | undefined;
-}>;
-
-
-export type CommunityGraphQuery = { readonly communityGraph: { readonly truncated: boolean, readonly nodes: ReadonlyArray<{ readonly did: string, readonly handle: string, readonly displayName: string | null, readonly avatar: string | null, readonly followersCount: number | null, readonly followsCount: number | null, readonly postsCount: number | null, readonly pagerank: number | null, readonly community: number | null }>, readonly edges: ReadonlyArray<{ readonly source: string, readonly target: string }> } };
-
 export type MutualsQueryVariables = Exact<{
   actor: string;
   hashtag?: string | null | undefined;
@@ -74,6 +66,15 @@ export type MutualsQueryVariables = Exact<{
 
 
 export type MutualsQuery = { readonly mutualFollows: { readonly totalCount: number, readonly pageInfo: { readonly hasNextPage: boolean, readonly endCursor: string | null }, readonly nodes: ReadonlyArray<{ readonly did: string, readonly handle: string, readonly displayName: string | null, readonly avatar: string | null, readonly followersCount: number | null, readonly followsCount: number | null, readonly postsCount: number | null, readonly pagerank: number | null, readonly community: number | null }> } };
+
+export type CommunityGraphQueryVariables = Exact<{
+  hashtag: string;
+  scope?: Scope | null | undefined;
+  limit?: number | null | undefined;
+}>;
+
+
+export type CommunityGraphQuery = { readonly communityGraph: { readonly edgeIndex: ReadonlyArray<number>, readonly graphVersion: string, readonly truncated: boolean, readonly nodes: ReadonlyArray<{ readonly did: string, readonly handle: string, readonly displayName: string | null, readonly avatar: string | null, readonly followersCount: number | null, readonly followsCount: number | null, readonly postsCount: number | null, readonly pagerank: number | null, readonly community: number | null }> } };
 
 export type ExportMutationVariables = Exact<{
   input: ExportInput;

@@ -29,12 +29,17 @@ ${ACTOR_FIELDS}`;
 export const EXPORT = `
 mutation Export($input: ExportInput!) { exportCsv(input: $input) { id url rows bytes } }`;
 
-/** The whole drawn graph in one request. */
+/**
+ * The whole drawn graph in one request. Edges come as `edgeIndex` (flat pairs of positions in
+ * `nodes`), a tenth of the bytes of `edges { source target }` and no DID strings to parse;
+ * `graphVersion` keys the browser's layout cache (web/src/view/layout-cache.ts).
+ */
 export const COMMUNITY_GRAPH = `
-query CommunityGraph($hashtag: String!, $scope: Scope) {
-  communityGraph(hashtag: $hashtag, scope: $scope) {
+query CommunityGraph($hashtag: String!, $scope: Scope, $limit: Int) {
+  communityGraph(hashtag: $hashtag, scope: $scope, limit: $limit) {
     nodes { ...ViewActor }
-    edges { source target }
+    edgeIndex
+    graphVersion
     truncated
   }
 }

@@ -9,7 +9,6 @@ export type { CentralityMetric, ExportFormat, Scope } from './generated.js';
 
 export type Actor = ViewActorFragment;
 export type Subgraph = CommunityGraphQuery['communityGraph'];
-export type FollowEdge = Subgraph['edges'][number];
 export type HashtagStats = HashtagsQuery['hashtags'][number];
 export type RankedActor = CentralityQuery['centrality'][number];
 export type CsvExport = ExportMutation['exportCsv'];

@@ -34,7 +34,7 @@ export interface CommunityAssignment {
 }
 
 export function assignCommunities(model: ViewModel, seedText: string): CommunityAssignment {
-  const { graph, follows } = model;
+  const { graph } = model;
   let fromServer = false;
   graph.forEachNode((_, a) => {
     if (a.actor.community !== null) fromServer = true;
@@ -43,7 +43,7 @@ export function assignCommunities(model: ViewModel, seedText: string): Community
     graph.updateEachNodeAttributes((_, a) => ({ ...a, community: a.actor.community ?? -1 }), { attributes: ['community'] });
   } else if (graph.order > 0) {
     // On every follow, not only the drawn ones.
-    const parts = louvain(follows, { rng: seededRandom(seedOf(seedText)), getEdgeWeight: null });
+    const parts = louvain(model.follows, { rng: seededRandom(seedOf(seedText)), getEdgeWeight: null });
     graph.updateEachNodeAttributes((node, a) => ({ ...a, community: parts[node] ?? -1 }), { attributes: ['community'] });
   }
   return colourCommunities(graph, fromServer ? 'server' : 'browser');

@@ -8,7 +8,8 @@
  * They are separate because WebGL cost grows with every edge sigma knows, even hidden ones.
  */
 import Graph from 'graphology';
-import type { Actor, Subgraph } from '../api/types.js';
+import type { CommunityGraph } from '../api/community-graph.js';
+import type { Actor } from '../api/types.js';
 import { sampleEdges } from './edge-sample.js';
 
 export interface NodeAttributes {
@@ -37,7 +38,13 @@ export type FollowGraph = Graph<{ x: number; y: number }>;
 
 export interface ViewModel {
   readonly graph: ViewGraph;
+  /**
+   * Built on first use: its ~100,000 edges are the costliest part of building the model, and a
+   * load whose layout comes from the cache draws its first frame without them.
+   */
   readonly follows: FollowGraph;
+  /** follows.size, known without building it. */
+  readonly followCount: number;
   /** Follows drawn when nothing is selected (≤ follows.size). */
   readonly drawnEdges: number;
 }
@@ -53,29 +60,35 @@ export function shortLabel(actor: Actor, max = 26): string {
 }
 
 /**
- * Builds both graphs without positions or styling (the other graph/ modules add those). Edges
- * whose ends are not both in `nodes`, and self-follows, are dropped: they cannot be drawn.
+ * Builds both graphs without positions or styling (the other graph/ modules add those), in the
+ * loaded order (actors by DID, follows by source then target), which keeps Louvain's colours stable.
  */
-const byDid = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-export function buildViewModel(subgraph: Subgraph, edgeBudget: number): ViewModel {
+export function buildViewModel(loaded: CommunityGraph, edgeBudget: number): ViewModel {
   const graph: ViewGraph = new Graph<NodeAttributes, EdgeAttributes>({ type: 'directed', multi: false, allowSelfLoops: false });
-  const follows: FollowGraph = new Graph<{ x: number; y: number }>({ type: 'directed', multi: false, allowSelfLoops: false });
-  // Insertion order decides Louvain's visiting order and hence the colours: sorted input gives the
-  // same picture whatever order the server answered in (it sorts by PageRank, which changes).
-  const actors = [...subgraph.nodes].sort((a, b) => byDid(a.did, b.did));
-  const edges = [...subgraph.edges].sort((a, b) => byDid(a.source, b.source) || byDid(a.target, b.target));
-  for (const actor of actors) {
-    if (graph.hasNode(actor.did)) continue;
+  const ids = loaded.nodes.map((actor) => actor.did);
+  for (const actor of loaded.nodes) {
     graph.addNode(actor.did, { x: 0, y: 0, size: 1, color: '#999', label: shortLabel(actor), zIndex: 0, actor, community: -1, score: null });
-    follows.addNode(actor.did, { x: 0, y: 0 });
   }
-  for (const { source, target } of edges) {
-    if (source === target || !follows.hasNode(source) || !follows.hasNode(target) || follows.hasDirectedEdge(source, target)) continue;
-    follows.addDirectedEdge(source, target);
+  // decodeSubgraph already dropped duplicates, self-follows and edges to unknown actors.
+  const { edges } = loaded;
+  for (const k of sampleEdges(ids, edges, edgeBudget)) {
+    graph.addDirectedEdge(ids[edges[2 * k]!]!, ids[edges[2 * k + 1]!]!, { color: '#ccc', size: 1 });
   }
-  for (const [source, target] of sampleEdges(follows, edgeBudget)) graph.addDirectedEdge(source, target, { color: '#ccc', size: 1 });
-  return { graph, follows, drawnEdges: graph.size };
+  let follows: FollowGraph | null = null;
+  const buildFollows = (): FollowGraph => {
+    const built: FollowGraph = new Graph<{ x: number; y: number }>({ type: 'directed', multi: false, allowSelfLoops: false });
+    for (const id of ids) built.addNode(id, { x: 0, y: 0 });
+    for (let i = 0; i + 1 < edges.length; i += 2) built.addDirectedEdge(ids[edges[i]!]!, ids[edges[i + 1]!]!);
+    return built;
+  };
+  return {
+    graph,
+    get follows() {
+      return (follows ??= buildFollows());
+    },
+    followCount: edges.length >> 1,
+    drawnEdges: graph.size,
+  };
 }
 
 /** Copies positions from the layout graph to the drawn one (one batch event for sigma). */
@@ -99,4 +112,15 @@ export function seedPositions(from: ViewGraph, to: FollowGraph): void {
     a.y = p.y;
     return a;
   });
+}
+
+/** The drawn positions, x, y per node in the graph's node order (what the layout cache stores). */
+export function positionsOf(graph: ViewGraph): Float32Array {
+  const out = new Float32Array(graph.order * 2);
+  let i = 0;
+  graph.forEachNode((_, a) => {
+    out[i++] = a.x;
+    out[i++] = a.y;
+  });
+  return out;
 }

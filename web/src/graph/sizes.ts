@@ -26,18 +26,18 @@ export function isLocalMetric(metric: SizeMetric): metric is LocalMetric {
 
 /** Scores computable without the API (degrees count every follow, drawn or not). */
 export function localScores(model: ViewModel, metric: SizeMetric): Map<string, number | null> {
-  const { graph, follows } = model;
+  const { graph } = model;
   const scores = new Map<string, number | null>();
   graph.forEachNode((node, a) => {
     switch (metric) {
       case 'IN_DEGREE':
-        scores.set(node, follows.inDegree(node));
+        scores.set(node, model.follows.inDegree(node));
         break;
       case 'OUT_DEGREE':
-        scores.set(node, follows.outDegree(node));
+        scores.set(node, model.follows.outDegree(node));
         break;
       case 'DEGREE':
-        scores.set(node, follows.degree(node));
+        scores.set(node, model.follows.degree(node));
         break;
       case 'FOLLOWERS':
         scores.set(node, a.actor.followersCount);

@@ -4,12 +4,12 @@
  * has a generation number so a slow answer for an old choice never overwrites a newer one.
  */
 import { ApiError, apiKey } from '../api/client.js';
-import { loadCommunityGraph } from '../api/community-graph.js';
+import { loadCommunityGraph, VIEW_LIMIT, type CommunityGraph } from '../api/community-graph.js';
 import { fetchCentrality, fetchHashtags, fetchMutualFollows } from '../api/queries.js';
 import type { ExportFormat, HashtagStats, RankedActor, Scope } from '../api/types.js';
 import { assignCommunities, nameCommunities, type CommunityAssignment } from '../graph/communities.js';
-import { placeByCommunity } from '../graph/initial-positions.js';
-import { buildViewModel, type ViewModel } from '../graph/model.js';
+import { placeAt, placeByCommunity, placeFromPrevious } from '../graph/initial-positions.js';
+import { buildViewModel, positionsOf, type ViewModel } from '../graph/model.js';
 import { applySizes, isLocalMetric, largestNodes, localScores, SIZE_METRICS, type SizeMetric } from '../graph/sizes.js';
 import { clear, compact, h } from '../ui/dom.js';
 import { renderLegend } from '../ui/legend.js';
@@ -17,11 +17,19 @@ import { ProfilePanel } from '../ui/profile-panel.js';
 import { SearchBox } from '../ui/search-box.js';
 import { exportAndDownload } from './download.js';
 import { edgeBudget, renderCapability, type RenderCapability } from './edge-budget.js';
+import { LayoutCache, type LayoutKey } from './layout-cache.js';
 import { layoutBudgetMs, runLayout, type LayoutRun } from './layout.js';
 import { GraphRenderer } from './renderer.js';
 import { readUrlState, writeUrlState, type ViewState } from './url-state.js';
 
 export type Phase = 'starting' | 'loading' | 'layout' | 'ready' | 'empty' | 'error';
+
+/**
+ * Where the drawn positions of the last load came from: the browser's layout cache (same graph
+ * version, nothing computed) or ForceAtlas2 in this page, seeded by community or by an older
+ * cached version of the same graph.
+ */
+export type LayoutSource = 'cache' | 'computed' | 'reseeded';
 
 export interface Timings {
   /** From navigation start to the first graph laid out: the page's load time. */
@@ -34,9 +42,19 @@ export interface Timings {
   metricMs?: number;
   /** Graph building, communities, sizes, first draw. */
   buildMs?: number;
+  /** ForceAtlas2's run in this load (0 when the layout came from the cache). */
   layoutMs?: number;
-  /** ForceAtlas2 iterations the worker completed within the layout budget. */
+  /** ForceAtlas2 iterations done at layout-ready, in this load (0 when the layout came from the cache). */
   layoutIterations?: number;
+  /** Building both graphs from the answer. */
+  modelMs?: number;
+  /** Sigma's set-up and first frame. */
+  rendererMs?: number;
+  /** From the layout's start to its final positions (refinement after layout-ready included). */
+  settleMs?: number;
+  settledIterations?: number;
+  /** From the layout's start to the worker's first iteration. */
+  firstAnswerMs?: number;
 }
 
 export interface Diagnostics {
@@ -45,6 +63,16 @@ export interface Diagnostics {
   edgeBudget: number;
   drawnEdges: number;
   totalEdges: number;
+}
+
+/** The API's largest `first` for centrality: the top of a ranking is what sizes show anyway. */
+const RANKING_PAGE = 1000;
+
+/** A load's requests, started together: the graph and (for an API metric) the ranking that sizes it. */
+interface GraphRequests {
+  readonly abort: AbortController;
+  readonly graph: Promise<CommunityGraph>;
+  readonly ranking: Promise<RankedActor[]> | null;
 }
 
 export interface ViewElements {
@@ -82,6 +110,12 @@ export class GraphViewApp {
   model: ViewModel | null = null;
   renderer: GraphRenderer | null = null;
   truncated = false;
+  /** Where the last load's positions came from (null before the first layout). */
+  layoutSource: LayoutSource | null = null;
+  /** No layout moves the nodes any more (final positions; they are in the cache when it was used). */
+  layoutSettled = false;
+  /** The graph version the drawn graph was read at. */
+  graphVersion: string | null = null;
   /** The metric the drawn sizes come from (set once they are applied). */
   sizedBy: SizeMetric | null = null;
   private readonly capability: RenderCapability;
@@ -95,6 +129,7 @@ export class GraphViewApp {
   private readonly panel: ProfilePanel;
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
   private firstReady = true;
+  private readonly layoutCache = LayoutCache.local();
 
   constructor(private readonly el: ViewElements) {
     this.search = new SearchBox(el.search, el.suggestions, (did) => this.selectActor(did, { fly: true }));
@@ -117,13 +152,33 @@ export class GraphViewApp {
     this.wireControls();
     this.setPhase('loading');
     this.showOverlay('Loading hashtags…', 'busy');
-    try {
-      this.hashtags = [...(await fetchHashtags())].sort((a, b) => b.members - a.members || (a.name < b.name ? -1 : 1));
-    } catch (err) {
-      return this.fail(err);
+    const listed = fetchHashtags().then((list) => [...list].sort((a, b) => b.members - a.members || (a.name < b.name ? -1 : 1)));
+    const named = this.state.hashtag;
+    if (!named) {
+      try {
+        this.hashtags = await listed;
+      } catch (err) {
+        return this.fail(err);
+      }
+      this.fillHashtags();
+      return this.load();
     }
+    // A reload (or a shared link) names its hashtag: its graph need not wait for the list (which
+    // counts every hashtag's members and follows, slow on a big graph without the read model).
+    this.el.hashtag.append(h('option', { value: named }, `#${named}`));
+    this.el.hashtag.value = named;
+    const loading = this.load();
+    try {
+      this.hashtags = await listed;
+    } catch (err) {
+      this.toast(`Could not list the hashtags: ${(err as Error).message}`);
+      return loading;
+    }
+    const stillNamed = this.state.hashtag === named;
     this.fillHashtags();
-    await this.load();
+    // Not (or no longer) in the graph: the biggest hashtag instead, as a first visit shows.
+    if (stillNamed && this.state.hashtag !== named) return this.load();
+    return loading;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -193,12 +248,24 @@ export class GraphViewApp {
   // ---------------------------------------------------------------------------------------------
   // Loading
 
+  private request(hashtag: string, scope: Scope): GraphRequests {
+    const abort = new AbortController();
+    const metric = this.state.metric;
+    const graph = loadCommunityGraph(hashtag, scope, abort.signal);
+    const ranking = isLocalMetric(metric) ? null : fetchCentrality({ metric, hashtag, scope, first: RANKING_PAGE }, abort.signal);
+    // Awaited later (or never, when superseded): not an unhandled rejection meanwhile.
+    graph.catch(() => {});
+    ranking?.catch(() => {});
+    return { abort, graph, ranking };
+  }
+
   async load(): Promise<void> {
     const generation = ++this.generation;
     this.loadAbort?.abort();
-    const abort = new AbortController();
-    this.loadAbort = abort;
     this.teardown();
+    const requests = this.state.hashtag ? this.request(this.state.hashtag, this.state.scope) : null;
+    const abort = requests?.abort ?? new AbortController();
+    this.loadAbort = abort;
     writeUrlState(this.state);
     const { hashtag, scope } = this.state;
     if (!hashtag) {
@@ -210,35 +277,67 @@ export class GraphViewApp {
     this.showOverlay(`Loading #${hashtag}…`, 'busy');
     const started = performance.now();
     try {
-      const loaded = await loadCommunityGraph(hashtag, scope, abort.signal);
+      const loaded = await (requests as GraphRequests).graph;
       if (generation !== this.generation) return;
       const fetched = performance.now();
       this.timings.fetchMs = Math.round(fetched - started);
       const model = buildViewModel(loaded, this.diagnostics.edgeBudget);
+      this.timings.modelMs = Math.round(performance.now() - fetched);
       Object.assign(this.diagnostics, {
         drawnEdges: model.drawnEdges,
-        totalEdges: model.follows.size,
+        totalEdges: model.followCount,
       });
       this.truncated = loaded.truncated;
+      this.graphVersion = loaded.graphVersion;
+      this.layoutSource = null;
       if (model.graph.order === 0) {
         this.setPhase('empty');
         this.showOverlay(`#${hashtag} has no members in the graph.`, 'info');
         return;
       }
       const assignment = assignCommunities(model, `${hashtag}:${scope}`);
+
+      // A layout-budget override (tests, demos) draws something other than the settled layout:
+      // neither read nor written.
+      const cacheKey: LayoutKey | null = this.state.layoutMs === null ? { hashtag, scope, limit: VIEW_LIMIT, graphVersion: loaded.graphVersion } : null;
+      const ids = model.graph.nodes();
+      const cached = cacheKey ? this.layoutCache.read(cacheKey, ids) : null;
+      const layoutStarted = performance.now();
+      let layout: LayoutRun | null = null;
+      if (cached?.kind === 'exact') {
+        placeAt(model.graph, cached.positions);
+        // Stored before it settled (the page was left during refinement): refine the rest after ready.
+        if (!cached.settled) {
+          layout = runLayout(model, layoutBudgetMs(model.graph.order) / 2);
+          this.layout = layout;
+        }
+      } else {
+        placeByCommunity(model.graph, `${hashtag}:${scope}`);
+        if (cached?.kind === 'seed') placeFromPrevious(model.graph, (node, each) => model.follows.forEachNeighbor(node, each), cached.positions, `${hashtag}:${scope}`);
+        // Mostly known positions only need the new actors settled in.
+        const reseeded = cached?.kind === 'seed' && cached.known >= 0.8 * ids.length;
+        const budget = this.state.layoutMs ?? layoutBudgetMs(model.graph.order) / (reseeded ? 3 : 1);
+        // Started before the sizes and the first frame: the worker's start-up overlaps them.
+        layout = runLayout(model, budget);
+        this.layout = layout;
+      }
+
       const metricStarted = performance.now();
-      await this.applyMetric(model, abort.signal);
+      await this.applyMetric(model, abort.signal, requests?.ranking ?? null);
       if (generation !== this.generation) return;
       const metricMs = performance.now() - metricStarted;
       this.timings.metricMs = Math.round(metricMs);
       this.communities = nameCommunities(model.graph, assignment);
-      placeByCommunity(model.graph, `${hashtag}:${scope}`);
       this.model = model;
-      this.renderer = new GraphRenderer(model, this.el.graph, {
-        onNodeClick: (did) => this.selectActor(did, { fly: false }),
-        onStageClick: () => this.selectActor(null),
-      });
-      this.renderer.setAlwaysLabelled(largestNodes(model.graph, labelCount(model.graph.order)));
+      const rendererStarted = performance.now();
+      this.renderer = new GraphRenderer(
+        model,
+        this.el.graph,
+        { onNodeClick: (did) => this.selectActor(did, { fly: false }), onStageClick: () => this.selectActor(null) },
+        // Edges stay hidden while FA2 moves everything before layout-ready (not while it refines a cached layout).
+        { alwaysLabelled: largestNodes(model.graph, labelCount(model.graph.order)), layoutRunning: cached?.kind !== 'exact' && layout?.isRunning() === true },
+      );
+      this.timings.rendererMs = Math.round(performance.now() - rendererStarted);
       this.search.setGraph(model.graph);
       this.renderLegend();
       this.hideOverlay();
@@ -246,13 +345,23 @@ export class GraphViewApp {
       const pending = this.state.actor ? this.findActor(this.state.actor) : null;
       if (pending) this.selectActor(pending, { fly: false });
 
-      this.setPhase('layout');
-      const layoutStarted = performance.now();
-      this.renderer.setLayoutRunning(true);
-      this.layout = runLayout(model, this.state.layoutMs ?? layoutBudgetMs(model.graph.order));
-      const iterations = await this.layout.done;
-      if (generation !== this.generation) return;
-      this.renderer.setLayoutRunning(false);
+      let iterations = 0;
+      this.layoutSettled = layout === null;
+      if (cached?.kind === 'exact') {
+        this.layoutSource = 'cache';
+        if (layout) void this.settle(generation, layout, layoutStarted, cacheKey, ids);
+      } else if (layout) {
+        this.setPhase('layout');
+        iterations = await layout.ready;
+        if (generation !== this.generation) return;
+        // Usable from here; FA2 keeps refining (edges drawn) until its budget is spent. Kept now
+        // too, so a reload during the refinement is a cache hit (and refines the rest).
+        this.renderer.setLayoutRunning(false);
+        this.layoutSource = cached?.kind === 'seed' ? 'reseeded' : 'computed';
+        this.timings.firstAnswerMs = Math.round(layout.firstAnswerMs() ?? 0);
+        if (cacheKey && layout.isRunning()) this.layoutCache.write(cacheKey, ids, positionsOf(model.graph), iterations, false);
+        void this.settle(generation, layout, layoutStarted, cacheKey, ids);
+      }
       const now = performance.now();
       this.timings.layoutIterations = iterations;
       this.timings.layoutMs = Math.round(now - layoutStarted);
@@ -261,10 +370,27 @@ export class GraphViewApp {
       this.firstReady = false;
       this.setPhase('ready');
       if (pending) void this.renderer.focus(pending, this.panelWidth());
+      // A cached layout drew without the follows graph: build it now rather than on the first click.
+      setTimeout(() => {
+        if (this.model === model) void model.follows.order;
+      }, 0);
     } catch (err) {
       if (abort.signal.aborted || generation !== this.generation) return;
       this.fail(err);
     }
+  }
+
+  /** After layout-ready: waits for the final positions and keeps them for the next load. */
+  private async settle(generation: number, layout: LayoutRun, started: number, key: LayoutKey | null, ids: string[]): Promise<void> {
+    const iterations = await layout.done;
+    const model = this.model;
+    if (generation !== this.generation || !model) return;
+    this.timings.settledIterations = iterations;
+    this.timings.settleMs = Math.round(performance.now() - started);
+    // Stopped early (teardown) is not settled; the next load computes again.
+    if (key && layout === this.layout) this.layoutCache.write(key, ids, positionsOf(model.graph), iterations);
+    this.layoutSettled = true;
+    if (this.layout === layout) this.layout = null;
   }
 
   private teardown(): void {
@@ -290,28 +416,20 @@ export class GraphViewApp {
   // ---------------------------------------------------------------------------------------------
   // Sizes
 
-  private async applyMetric(model: ViewModel, signal?: AbortSignal): Promise<void> {
+  private async applyMetric(model: ViewModel, signal?: AbortSignal, ranking: Promise<RankedActor[]> | null = null): Promise<void> {
     const metric = this.state.metric;
-    const scores = await this.scoresFor(model, metric, signal);
+    const scores = await this.scoresFor(model, metric, signal, ranking);
     applySizes(model.graph, scores);
     this.sizedBy = metric;
     const ranked = [...scores.entries()].filter((e): e is [string, number] => e[1] !== null).sort((a, b) => b[1] - a[1]);
     this.rankOf = new Map(ranked.map(([did], i) => [did, i + 1]));
   }
 
-  private async scoresFor(model: ViewModel, metric: SizeMetric, signal?: AbortSignal): Promise<Map<string, number | null>> {
+  private async scoresFor(model: ViewModel, metric: SizeMetric, signal?: AbortSignal, prefetched: Promise<RankedActor[]> | null = null): Promise<Map<string, number | null>> {
     if (isLocalMetric(metric)) return localScores(model, metric);
     const { hashtag, scope } = this.state;
-    const order = model.graph.order;
     try {
-      let ranked: RankedActor[];
-      try {
-        ranked = await fetchCentrality({ metric, hashtag: hashtag as string, scope, first: order }, signal);
-      } catch (err) {
-        // The API caps `first` (1,000): the top of the ranking is what sizes show anyway.
-        if (!(err instanceof ApiError) || err.code !== 'BAD_USER_INPUT' || order <= 1000) throw err;
-        ranked = await fetchCentrality({ metric, hashtag: hashtag as string, scope, first: 1000 }, signal);
-      }
+      const ranked = await (prefetched ?? fetchCentrality({ metric, hashtag: hashtag as string, scope, first: Math.min(model.graph.order, RANKING_PAGE) }, signal));
       const scores = new Map<string, number | null>();
       model.graph.forEachNode((node) => scores.set(node, null));
       for (const r of ranked) if (scores.has(r.actor.did)) scores.set(r.actor.did, r.score);
@@ -350,7 +468,7 @@ export class GraphViewApp {
     if (!this.model || !this.communities) return;
     renderLegend(this.el.legend, this.communities, this.metricInfo().explain, {
       nodes: this.model.graph.order,
-      edges: this.model.follows.size,
+      edges: this.model.followCount,
       drawnEdges: this.model.drawnEdges,
     });
   }
@@ -455,8 +573,8 @@ export class GraphViewApp {
     const { model } = this;
     const parts: string[] = [];
     if (model) {
-      parts.push(`${compact(model.graph.order)} actors`, `${compact(model.follows.size)} follows`);
-      if (model.drawnEdges < model.follows.size) parts.push(`${compact(model.drawnEdges)} drawn`);
+      parts.push(`${compact(model.graph.order)} actors`, `${compact(model.followCount)} follows`);
+      if (model.drawnEdges < model.followCount) parts.push(`${compact(model.drawnEdges)} drawn`);
     }
     if (this.phase === 'layout') parts.push('arranging…');
     if (this.phase === 'ready' && this.timings.loadToReadyMs !== undefined) parts.push(`ready in ${(this.timings.loadToReadyMs / 1000).toFixed(1)} s`);

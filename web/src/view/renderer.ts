@@ -28,6 +28,16 @@ export interface RendererEvents {
   onStageClick(): void;
 }
 
+/**
+ * What the first frame already needs. Sigma 4 re-indexes and redraws the whole graph on every
+ * refresh (`skipIndexation` only applies to a partial one), which costs most of a second with
+ * software WebGL: set at construction, the constructor's frame is the only one.
+ */
+export interface RendererStart {
+  readonly alwaysLabelled?: Iterable<string>;
+  readonly layoutRunning?: boolean;
+}
+
 export class GraphRenderer {
   readonly sigma: Sigma<NodeAttributes, EdgeAttributes>;
   private selected: string | null = null;
@@ -42,8 +52,11 @@ export class GraphRenderer {
     private readonly model: ViewModel,
     container: HTMLElement,
     events: RendererEvents,
+    start: RendererStart = {},
   ) {
     const graph = model.graph;
+    this.alwaysLabelled = new Set(start.alwaysLabelled ?? []);
+    this.layoutRunning = start.layoutRunning ?? false;
     this.graph = graph;
     const dense = graph.size > 20_000;
     const colour = edgeColour(graph.size);

@@ -2,7 +2,7 @@
  * `window.__graphView`: what an end-to-end test (or a curious user in the console) can ask the page
  * without reading pixels. Positions are page coordinates, so a test can click the real canvas.
  */
-import type { Diagnostics, GraphViewApp, Phase, Timings } from './app.js';
+import type { Diagnostics, GraphViewApp, LayoutSource, Phase, Timings } from './app.js';
 
 export interface GraphViewHook {
   readonly ready: boolean;
@@ -14,6 +14,12 @@ export interface GraphViewHook {
   /** The size metric the drawn sizes come from. */
   readonly sizedBy: string | null;
   readonly diagnostics: Diagnostics;
+  /** Where the drawn positions came from: 'cache' (a reload of an unchanged graph) or computed here. */
+  readonly layoutSource: LayoutSource | null;
+  /** True once no layout moves the nodes any more (FA2 refines for a while after layout-ready). */
+  readonly layoutSettled: boolean;
+  /** The server's graphVersion of the drawn graph. */
+  readonly graphVersion: string | null;
   /** Nodes in the drawn graph. */
   nodeCount(): number;
   /** Nodes sigma has display data for and does not hide. */
@@ -65,6 +71,15 @@ export function installTestHook(app: GraphViewApp, graphContainer: HTMLElement):
     },
     get diagnostics() {
       return { ...app.diagnostics };
+    },
+    get layoutSource() {
+      return app.layoutSource;
+    },
+    get layoutSettled() {
+      return app.layoutSettled;
+    },
+    get graphVersion() {
+      return app.graphVersion;
     },
     nodeCount: () => app.graph?.order ?? 0,
     renderedNodeCount: () => app.renderer?.renderedNodeCount() ?? 0,
