@@ -32,6 +32,10 @@ export async function runDevnetCli(options: DevnetCliOptions = {}): Promise<Devn
   print(`  community ${describe(devnet.community)}`);
   print(`  R_min ${rMin(devnet.community, limits)} requests; rate limit ${rate}; auth ${options.auth ?? 'required'}`);
   if (options.faults && Object.keys(options.faults).length > 0) print(`  faults ${JSON.stringify(options.faults)}`);
+  if (devnet.live) {
+    print(`  live: Jetstream ${devnet.jetstreamUrl}, DID documents ${devnet.url}/<did>, listRecords on ${devnet.url}`);
+    if (options.jetstreamFaults) print(`  jetstream faults ${JSON.stringify(options.jetstreamFaults)}`);
+  }
   print('  crawler credentials:');
   print(`    BSKY_SERVICE=${devnet.url}`);
   print(`    BSKY_IDENTIFIER=${devnet.credentials.identifier}`);

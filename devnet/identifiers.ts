@@ -20,7 +20,12 @@ export function plcDid(rng: Rng): string {
  * way PDSes mint `app.bsky.feed.post` rkeys, so rkeys sort like their creation time.
  */
 export function tid(timestampMs: number, clockId: number): string {
-  let n = (BigInt(Math.floor(timestampMs)) * 1000n) << 10n;
+  return tidMicros(Math.floor(timestampMs) * 1000, clockId);
+}
+
+/** The same TID from a microsecond timestamp (Jetstream's `time_us`), so live rkeys never collide. */
+export function tidMicros(timestampUs: number, clockId: number): string {
+  let n = BigInt(Math.floor(timestampUs)) << 10n;
   n |= BigInt(clockId & 0x3ff);
   let out = '';
   for (let i = 0; i < 13; i++) {

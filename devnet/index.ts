@@ -44,3 +44,4 @@ export {
 } from './server.js';
 export { writeTruthDump, type TruthDumpSummary } from './truth-dump.js';
 export { runDevnetCli, type DevnetCliOptions } from './cli.js';
+export * from './live/index.js';

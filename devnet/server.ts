@@ -10,6 +10,11 @@ import { CommunityState } from './devnet-state.js';
 import { FaultPlan, type BodyFault, type FaultDecision, type Faults } from './faults.js';
 import { DEFAULT_SEARCH_CAP } from './ground-truth.js';
 import type { SearchMatchMode } from './hashtag-match.js';
+import { resolveDid } from './live/did-document.js';
+import type { JetstreamFaults } from './live/jetstream-faults.js';
+import { SUBSCRIBE_PATH, createJetstream, type JetstreamStats } from './live/jetstream-server.js';
+import { LiveCommunity } from './live/live-community.js';
+import { buildSnapshot } from './live/live-snapshot.js';
 import { METHODS, type AuthNeed, type ServerConfig, type XrpcMethod } from './methods/index.js';
 import { FixedWindowLimiter, type RateLimit } from './rate-limit.js';
 import { ACCESS_SCOPE, REFRESH_SCOPE, SessionTokens } from './session-tokens.js';
@@ -42,19 +47,33 @@ export interface DevnetOptions extends CommunityOptions {
   /** 'required' (default): every app.bsky read needs a session. 'search-only': only search does. */
   auth?: 'required' | 'search-only';
   faults?: Faults;
+  /**
+   * Serve a community that changes: `true` wraps the community from the options in a new
+   * LiveCommunity, or pass your own. Reads answer from its current state; `/subscribe` streams
+   * its changes as Jetstream.
+   */
+  live?: boolean | LiveCommunity;
+  /** Trouble on Jetstream sockets (see live/jetstream-faults.ts). */
+  jetstreamFaults?: JetstreamFaults;
 }
 
 export interface Devnet {
   readonly url: string;
   readonly port: number;
-  /** The community being served (changes with setCommunity). */
+  /** The community being served (changes with setCommunity, or with every live mutation). */
   readonly community: Community;
+  /** The live community, when the server runs with `live`. */
+  readonly live?: LiveCommunity;
+  /** `ws://…/subscribe`. */
+  readonly jetstreamUrl: string;
+  setJetstreamFaults(faults: JetstreamFaults): void;
+  jetstreamStats(): JetstreamStats;
   readonly credentials: { identifier: string; did: string; password: string };
   stats(): DevnetStats;
   resetStats(): void;
   /** Replaces all fault settings (omitted ones are off) and restarts their stream. */
   setFaults(faults: Faults): void;
-  /** Serve another community from now on (e.g. `renameHandles(devnet.community, …)`). */
+  /** Serve another community from now on (e.g. `renameHandles(devnet.community, …)`). Static devnets only. */
   setCommunity(community: Community): void;
   /** Starts fresh rate-limit windows. */
   resetRateLimits(): void;
@@ -166,7 +185,23 @@ function authenticate(need: AuthNeed, bearer: string | undefined, tokens: Sessio
 }
 
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
-  let state = new CommunityState(options.community ?? generateCommunity(options));
+  const live =
+    options.live instanceof LiveCommunity ? options.live : options.live ? new LiveCommunity(options.community ?? generateCommunity(options)) : undefined;
+  let staticState = live ? undefined : new CommunityState(options.community ?? generateCommunity(options));
+  let liveState: { version: number; state: CommunityState } | undefined;
+  /** What reads answer from: the static community, or the live one as of its last mutation. */
+  const currentState = (): CommunityState => {
+    if (!live) return staticState as CommunityState;
+    if (liveState?.version !== live.version) {
+      const { community, ...parts } = buildSnapshot(live);
+      liveState = { version: live.version, state: new CommunityState(community, parts) };
+    }
+    return liveState.state;
+  };
+  // Static devnets serve repos and DID documents from a LiveCommunity that never changes.
+  let frozenRepos: LiveCommunity | undefined;
+  const repos = (): LiveCommunity => live ?? (frozenRepos ??= new LiveCommunity(currentState().community));
+  const jetstream = createJetstream(() => repos().log, options.jetstreamFaults);
   const password = options.password ?? DEFAULT_PASSWORD;
   const authMode = options.auth ?? 'required';
   const config: ServerConfig = {
@@ -215,6 +250,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       throw new XrpcError(400, 'InvalidRequest', `Incorrect HTTP method (${req.method}) expected ${expected}`);
     }
     const auth = authenticate(method.auth, bearer, config.tokens, authMode);
+    const state = currentState();
     const output = method.handle({
       params: new URLSearchParams(query),
       body,
@@ -225,6 +261,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       config,
       account: state.community.crawler,
       faults,
+      repos,
     });
     return { status: 200, body: JSON.stringify(output) };
   }
@@ -233,6 +270,10 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
+    if (path.startsWith('/did:plc:') || path === SUBSCRIBE_PATH) {
+      servePeer(req, res, path);
+      return;
+    }
     if (!path.startsWith('/xrpc/') || path === '/xrpc/_health') {
       const text = path === '/xrpc/_health' ? JSON.stringify({ version: 'bsky-graph-devnet' }) : 'bsky-graph devnet: a local AT Protocol (XRPC) server\n';
       res.writeHead(path === '/' || path === '/xrpc/_health' ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -292,10 +333,25 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     res.end(req.method === 'HEAD' ? undefined : payload);
   }
 
+  /** The PLC directory and Jetstream without a WebSocket upgrade: outside the XRPC gate. */
+  function servePeer(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const json = (status: number, body: unknown): void => {
+      const payload = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(payload)) });
+      res.end(req.method === 'HEAD' ? undefined : payload);
+    };
+    if (path === SUBSCRIBE_PATH) return json(426, { error: 'UpgradeRequired', message: 'Jetstream speaks WebSocket' });
+    const resolved = resolveDid(repos(), decodeURIComponent(path.slice(1)), `http://${req.headers.host ?? `127.0.0.1:${port}`}`);
+    json(resolved.status, resolved.status === 200 ? resolved.document : { message: resolved.message });
+  }
+
   const server: Server = createServer({ keepAlive: true }, (req, res) => {
     onRequest(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
     });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!jetstream.upgrade(req, socket, head)) socket.destroy();
   });
   // Crawlers keep connections open between bursts; the Node default (5 s) would churn sockets.
   server.keepAliveTimeout = 30_000;
@@ -311,18 +367,25 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const hostForUrl = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const url = `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}`;
 
+  const crawler = currentState().community.crawler;
   return {
     url,
     port,
     get community() {
-      return state.community;
+      return currentState().community;
     },
-    credentials: { identifier: state.community.crawler.handle, did: state.community.crawler.did, password },
+    ...(live ? { live } : {}),
+    jetstreamUrl: `${url.replace(/^http/, 'ws')}${SUBSCRIBE_PATH}`,
+    setJetstreamFaults: (f) => jetstream.setFaults(f),
+    jetstreamStats: () => jetstream.stats(),
+    credentials: { identifier: crawler.handle, did: crawler.did, password },
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     setFaults: (f) => faults.set(f),
     setCommunity: (c) => {
-      state = new CommunityState(c);
+      if (live) throw new Error('a live devnet changes through devnet.live, not setCommunity');
+      staticState = new CommunityState(c);
+      frozenRepos = undefined;
     },
     resetRateLimits: () => {
       sessionLimiter?.reset();
@@ -331,6 +394,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     },
     close: () =>
       new Promise<void>((resolve) => {
+        jetstream.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

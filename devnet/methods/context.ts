@@ -3,6 +3,7 @@ import type { CrawlerAccount } from '../community.js';
 import type { CommunityState } from '../devnet-state.js';
 import type { FaultPlan } from '../faults.js';
 import type { SearchMatchMode } from '../hashtag-match.js';
+import type { LiveCommunity } from '../live/live-community.js';
 import type { SessionTokens } from '../session-tokens.js';
 
 export interface ServerConfig {
@@ -27,6 +28,8 @@ export interface MethodContext {
   account: CrawlerAccount;
   /** Injected trouble that changes what a method answers (follow-list and search faults). */
   faults: FaultPlan;
+  /** Repos for com.atproto.repo.* reads: the live community, or a frozen one over the static graph. */
+  repos(): LiveCommunity;
 }
 
 /**

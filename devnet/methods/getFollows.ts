@@ -3,12 +3,11 @@
  * looping and empty-but-continued pages, an account gone mid-list) bend the real pages here.
  */
 import { MAX_FOLLOWS_LIMIT } from '../ground-truth.js';
-import { followsOf } from '../follow-graph.js';
 import { profileView } from '../views.js';
 import { XrpcError } from '../xrpc-error.js';
 import type { XrpcMethod } from './context.js';
-import { followPage, type FollowPage } from './follow-pages.js';
-import { intParam, offsetCursor } from './params.js';
+import { cursorAt, followPage, type FollowPage } from './follow-pages.js';
+import { intParam } from './params.js';
 
 /** The cursor an injected empty page hands out: the real list resumes at its offset. */
 const RESUME = 'resume:';
@@ -18,31 +17,29 @@ export const getFollows: XrpcMethod = {
   type: 'query',
   auth: 'read',
   handle(ctx) {
-    const graph = ctx.state.community.follows;
     const raw = ctx.params.get('cursor') ?? '';
     const resumed = raw.startsWith(RESUME);
     const params = new URLSearchParams(ctx.params);
     if (resumed) params.set('cursor', raw.slice(RESUME.length));
-    const list = (index: number) => (index < 0 ? new Int32Array(0) : followsOf(graph, index));
-    let page: FollowPage = followPage({ ...ctx, params }, (subject) => list(subject.index));
+    let page: FollowPage = followPage({ ...ctx, params }, (subject) => ctx.state.follows(subject));
 
-    const offset = offsetCursor(params);
+    const { offset, list } = page;
     const limit = intParam(params, 'limit', 1, MAX_FOLLOWS_LIMIT, 50);
     const fault = ctx.faults.follows(page.subject.did, Math.floor(offset / limit) + 1, resumed);
     switch (fault.kind) {
       case 'error':
         throw new XrpcError(400, fault.error, fault.message);
       case 'endless': {
-        const all = list(page.subject.index);
-        const items = offset < all.length || fault.pages === 'empty' ? page.items : followPage({ ...ctx, params: withCursor(params, '0') }, () => all).items;
-        page = { ...page, items, cursor: String(offset + limit) };
+        const items =
+          offset < list.indexes.length || fault.pages === 'empty' ? page.items : followPage({ ...ctx, params: withCursor(params, '0') }, () => list).items;
+        page = { ...page, items, cursor: cursorAt(list, offset + limit) };
         break;
       }
       case 'repeat-cursor':
-        page = { ...page, cursor: String(offset) };
+        page = { ...page, cursor: cursorAt(list, offset) };
         break;
       case 'empty-page':
-        page = { ...page, items: [], cursor: `${RESUME}${offset}` };
+        page = { ...page, items: [], cursor: `${RESUME}${cursorAt(list, offset)}` };
         break;
       case 'none':
         break;

@@ -2,6 +2,7 @@
 import { invalidRequest } from '../xrpc-error.js';
 import { profileViewDetailed } from '../views.js';
 import type { XrpcMethod } from './context.js';
+import { assertActive } from './account-status.js';
 import { requiredString } from './params.js';
 
 export const getProfile: XrpcMethod = {
@@ -11,6 +12,7 @@ export const getProfile: XrpcMethod = {
   handle(ctx) {
     const actor = ctx.state.resolve(requiredString(ctx.params, 'actor'));
     if (!actor) throw invalidRequest('Profile not found');
+    assertActive(ctx.state, actor);
     return profileViewDetailed(actor);
   },
 };

@@ -15,12 +15,12 @@ export const getProfiles: XrpcMethod = {
     if (requested.length > MAX_PROFILES_PER_CALL) {
       throw invalidRequest(`Error: Params/actors must not have more than ${MAX_PROFILES_PER_CALL} elements`);
     }
-    // hydration + rules: unknown actors drop out, duplicates collapse
+    // hydration + rules: unknown and inactive actors drop out, duplicates collapse
     const seen = new Set<string>();
     const profiles = [];
     for (const id of requested) {
       const actor = ctx.state.resolve(id);
-      if (!actor || seen.has(actor.did)) continue;
+      if (!actor || seen.has(actor.did) || ctx.state.status(actor.did)) continue;
       seen.add(actor.did);
       profiles.push(profileViewDetailed(actor));
     }
