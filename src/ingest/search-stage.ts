@@ -6,7 +6,7 @@
  */
 import type { AppBskyFeedDefs } from '@atproto/api';
 import type { BlueskyClient } from './bsky-client.js';
-import { postCarriesTag, type PostRecordLike } from './tag-match.js';
+import { postCarriesTag, type PostRecordLike } from '../core/tag-match.js';
 
 export interface SearchCheckpoint {
   cursor: string | null;

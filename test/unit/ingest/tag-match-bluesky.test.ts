@@ -1,5 +1,5 @@
 /**
- * The crawler's hashtag reading (src/ingest/tag-match.ts) and the devnet's ground truth
+ * The crawler's hashtag reading (src/core/tag-match.ts) and the devnet's ground truth
  * (devnet/hashtag-match.ts) against Bluesky's own: the tag facets `RichText.detectFacets` writes
  * (@atproto/api rich-text, TAG_REGEX + TRAILING_PUNCTUATION_REGEX, at most 64 graphemes). Where
  * they differ, the difference is listed here with its reason, so a change to either side shows.
@@ -7,7 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { RichText } from '@atproto/api';
 import { carriesTag } from '../../../devnet/hashtag-match.js';
-import { postCarriesTag, tagsOfPost } from '../../../src/ingest/tag-match.js';
+import { postCarriesTag, tagsOfPost } from '../../../src/core/tag-match.js';
 
 const TAG = 'databs';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { normaliseHashtag } from '../../../src/core/hashtag.js';
-import { postCarriesTag, tagsOfPost } from '../../../src/ingest/tag-match.js';
+import { postCarriesTag, tagsOfPost } from '../../../src/core/tag-match.js';
 
 const facet = (tag: string) => ({ index: { byteStart: 0, byteEnd: tag.length + 1 }, features: [{ $type: 'app.bsky.richtext.facet#tag', tag }] });
 
