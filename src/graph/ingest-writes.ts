@@ -160,13 +160,14 @@ export async function writeIngestBatch(tx: ManagedTransaction, b: IngestBatch): 
   if (b.completed.length) await tx.run(COMPLETED, { ...base, completed: b.completed });
   if (b.incomplete.length) await tx.run(INCOMPLETE, { ...base, incomplete: b.incomplete });
   await tx.run(RUN, { runId: b.runId, counters: b.counters, checkpoint: b.checkpoint });
+  // Nothing above commits unless the lease is still this run's. Checked after the run node (the
+  // lock order of ingest-runs.ts: run node, then lease), so it never deadlocks a heartbeat.
+  await assertLease(tx, b.lease);
   // The graph changed: caches and the read model keyed on the version must not answer for it.
+  // Bumped last, after every other lock this transaction takes (see graph-version.ts).
   if (b.members.length || b.newMembers.length || b.profiles.length || b.profilesMissing.length || b.targets.length || b.edges.length) {
     await bumpGraphVersion(tx);
   }
-  // Nothing above commits unless the lease is still this run's. Checked last, after the run node
-  // (the lock order of ingest-runs.ts: run node, then lease), so it never deadlocks a heartbeat.
-  await assertLease(tx, b.lease);
 }
 
 /** One index seek per source instead of one per edge: pages arrive grouped by member anyway. */
