@@ -27,29 +27,38 @@ import { ROOT, round, writeResult } from './support.js';
 
 export type ApiQueryName = 'mutualFollows' | 'neighbourhood' | 'neighbourhoodDepth1' | 'actor' | 'centrality';
 
-/** The operations clients send; `$actor` is a member's handle, rotated request by request. */
+/**
+ * The operations clients send; `$actor` is a member's handle, rotated request by request. Each
+ * answer names what was asked (`asked`, and a root alias per operation): autocannon can hand a
+ * response to the callbacks of a neighbouring request on its connection, so checks must not trust
+ * which request they were called for.
+ */
 export const API_QUERIES: Record<ApiQueryName, string> = {
   mutualFollows: `query Mutuals($actor: String!) {
+  asked: actor(handleOrDid: $actor) { handle }
   mutualFollows(actor: $actor, hashtag: "${BIG_GRAPH_HASHTAG}", first: 20) {
     edges { cursor node { did handle displayName avatar followersCount } }
     pageInfo { hasNextPage endCursor }
   }
 }`,
   neighbourhood: `query Neighbourhood($actor: String!) {
-  neighbourhood(actor: $actor, depth: 2, limit: 500) {
+  asked: actor(handleOrDid: $actor) { handle }
+  depth2: neighbourhood(actor: $actor, depth: 2, limit: 500) {
     nodes { did handle displayName }
     edges { source target }
     truncated
   }
 }`,
   neighbourhoodDepth1: `query Neighbourhood1($actor: String!) {
-  neighbourhood(actor: $actor, depth: 1, limit: 500) {
+  asked: actor(handleOrDid: $actor) { handle }
+  depth1: neighbourhood(actor: $actor, depth: 1, limit: 500) {
     nodes { did handle displayName }
     edges { source target }
     truncated
   }
 }`,
   actor: `query Actor($actor: String!) {
+  asked: actor(handleOrDid: $actor) { handle }
   actor(handleOrDid: $actor) {
     did handle displayName description avatar followersCount followsCount postsCount createdAt hashtags profileUrl
   }
