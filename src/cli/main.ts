@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   ingest: async () => (await import('./commands/ingest.js')).ingestCommand,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,
+  watch: async () => (await import('./commands/watch.js')).watchCommand,
   devnet: async () => (await import('./commands/devnet.js')).devnetCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   neo4j: async () => (await import('./commands/neo4j.js')).neo4jCommand,

@@ -46,6 +46,10 @@ export interface Config {
     readonly maxBodyBytes: number;
     /** Pages of one member's follows before the list counts as unreadable (an endless cursor). */
     readonly maxFollowPages: number;
+    /** The live watcher's Jetstream subscribe URL. */
+    readonly jetstream: string;
+    /** Where DID documents are resolved (members' PDS for listRecords). */
+    readonly plc: string;
   };
   readonly ingest: {
     /** Largest share (0..1) of a community's members or follows one run may remove without --allow-shrink. */
@@ -217,6 +221,8 @@ export function loadConfig(env: Env = process.env): Config {
       requestTimeoutMs: integer(env, 'BSKY_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
       maxBodyBytes: integer(env, 'BSKY_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       maxFollowPages: integer(env, 'BSKY_MAX_FOLLOW_PAGES', 2_000, 1, 1_000_000),
+      jetstream: url(env, 'BSKY_JETSTREAM', ['wss:', 'ws:'], 'wss://jetstream2.us-east.bsky.network/subscribe')!,
+      plc: url(env, 'BSKY_PLC', ['https:', 'http:'], 'https://plc.directory')!,
     },
     ingest: {
       maxShrink: share(env, 'INGEST_MAX_SHRINK', 0.5),

@@ -16,6 +16,7 @@ export async function devnetCommand(argv: string[]): Promise<number> {
     latency: { type: 'string' },
     truth: { type: 'string' },
     faults: { type: 'string' },
+    live: { type: 'boolean' },
   });
   const errorRate = values['error-rate'] === undefined ? undefined : Number(values['error-rate']);
   if (errorRate !== undefined && !(errorRate >= 0 && errorRate < 1)) throw new UsageError('--error-rate must be a number from 0 to 1');
@@ -43,6 +44,7 @@ export async function devnetCommand(argv: string[]): Promise<number> {
     searchCap: positiveInt('--search-cap', values['search-cap']),
     faults: errorRate || latencyMs || values.faults ? { ...extra, ...(errorRate ? { errorRate } : {}), ...(latencyMs ? { latencyMs } : {}) } : undefined,
     truthOut: values.truth,
+    live: values.live,
   });
   // runDevnetCli keeps the server up and closes it on SIGINT/SIGTERM.
   await new Promise<void>((resolve) => process.once('beforeExit', () => resolve()));

@@ -1,0 +1,43 @@
+/** `bsky-graph watch <hashtag>`: keeps the crawled community current from Jetstream until SIGINT/SIGTERM. */
+import { loadConfig } from '../../config/config.js';
+import { normaliseHashtag } from '../../core/hashtag.js';
+import { GraphDatabase, INGEST_RETRY_MS } from '../../graph/database.js';
+import { migrate } from '../../graph/migrations.js';
+import { createLogger, redact } from '../../logging/logger.js';
+import { HashtagWatcher } from '../../watch/hashtag-watcher.js';
+import { RepoFollows } from '../../watch/repo-follows.js';
+import { parseCommand, positiveInt } from '../parse.js';
+import { UsageError } from '../usage-error.js';
+
+export async function watchCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(argv, { 'status-every': { type: 'string' } }, 1);
+  if (!positionals[0]) throw new UsageError('watch needs a hashtag');
+  const hashtag = normaliseHashtag(positionals[0]);
+  const everyS = positiveInt('--status-every', values['status-every'], 3600) ?? 10;
+  const config = loadConfig();
+  redact(config.neo4j.password);
+  const logger = createLogger(config.logLevel, 'watch');
+  const db = GraphDatabase.fromConfig(config, { maxRetryTimeMs: INGEST_RETRY_MS });
+  try {
+    await migrate(db);
+    const watcher = new HashtagWatcher({
+      db,
+      hashtag,
+      jetstreamUrl: config.bsky.jetstream,
+      repos: new RepoFollows({ plcUrl: config.bsky.plc, timeoutMs: config.bsky.requestTimeoutMs }),
+      logger,
+    });
+    await watcher.start();
+    const report = setInterval(() => logger.info('watch status', { ...watcher.status() }), everyS * 1000);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    clearInterval(report);
+    await watcher.stop();
+    logger.info('watch stopped', { ...watcher.status() });
+    return 0;
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * The live watcher's writes: a batch of stream changes and the stream cursor that covers them, in
+ * one transaction under the hashtag's lease, so a watcher killed at any instant resumes from a
+ * cursor whose changes are all in the graph (and replays, idempotently, those after it).
+ *
+ * The watcher holds the lease for one transaction at a time: each of its transactions first locks
+ * the lease node and goes on only if no ingest holds it (LeaseBusyError otherwise), and the lock,
+ * kept to commit, keeps any ingest from being granted meanwhile. Between batches the lease is free,
+ * so an ingest can always start; while one runs, the watcher's batches wait (see hashtag-watcher.ts).
+ * Taking the lease lock first cannot deadlock with an ingest: an ingest takes data locks only while
+ * it holds the lease, and then this transaction stops at the lease before touching any data.
+ */
+import type { ManagedTransaction } from 'neo4j-driver';
+import type { GraphDatabase } from './database.js';
+import { bumpGraphVersion } from './graph-version.js';
+import { CodedError } from '../core/errors.js';
+import { lockLease } from './ingest-lease.js';
+
+/** One change from the stream, already reduced to what the graph keeps. */
+export type WatchChange =
+  | { readonly kind: 'follow'; readonly did: string; readonly rkey: string; readonly subject: string; readonly createdAt: string | null }
+  | { readonly kind: 'unfollow'; readonly did: string; readonly rkey: string }
+  | { readonly kind: 'profile'; readonly did: string; readonly displayName: string | null; readonly description: string | null }
+  | { readonly kind: 'handle'; readonly did: string; readonly handle: string | null }
+  /** A post carrying the hashtag: the author is (now) a member. */
+  | { readonly kind: 'post'; readonly did: string; readonly at: string }
+  | { readonly kind: 'account'; readonly did: string; readonly active: boolean; readonly status: string | null };
+
+export interface WatchBatch {
+  readonly hashtag: string;
+  /**
+   * Per subscription (the members' stream, the posts stream), the position (Jetstream time_us) up
+   * to which it has delivered every event this batch and the ones before it hold.
+   */
+  readonly cursors: WatchCursors;
+  readonly changes: readonly WatchChange[];
+}
+
+export interface WatchBatchResult {
+  /** Deletes whose rkey no edge carries (e.g. an edge crawled through the AppView): re-read those members. */
+  readonly unknownDeletes: ReadonlyArray<{ did: string; rkey: string }>;
+  /** Authors who became members with this batch (their profiles and follows are still to crawl). */
+  readonly newMembers: readonly string[];
+}
+
+export class LeaseBusyError extends CodedError {
+  readonly code = 'LEASE_BUSY';
+  constructor(
+    readonly hashtag: string,
+    readonly holder: string,
+  ) {
+    super(`#${hashtag} is being written by ${holder}; the watcher waits`);
+  }
+}
+
+/** Locks the hashtag's lease for this transaction; throws LeaseBusyError if an ingest holds it. */
+async function claimFreeLease(tx: ManagedTransaction, hashtag: string): Promise<void> {
+  const state = await lockLease(tx, hashtag);
+  if (state.holder !== null && !state.expired) throw new LeaseBusyError(hashtag, state.holder);
+}
+
+export interface WatchCursors {
+  readonly members: number;
+  readonly posts: number;
+}
+
+const CURSOR = `
+MERGE (w:WatchState {hashtag: $hashtag})
+SET w.membersCursorUs = CASE WHEN w.membersCursorUs > $members THEN w.membersCursorUs ELSE $members END,
+    w.postsCursorUs = CASE WHEN w.postsCursorUs > $posts THEN w.postsCursorUs ELSE $posts END,
+    w.updatedAt = datetime()`;
+
+const READ_CURSOR = `MATCH (w:WatchState {hashtag: $hashtag}) RETURN w.membersCursorUs AS members, w.postsCursorUs AS posts`;
+
+// A follow record is immutable and its rkey unique in its repo: MERGE on the pair, and keep the
+// first record's rkey when a member follows someone twice (the second delete then looks unknown,
+// and the re-read of that member settles it exactly).
+const FOLLOWS = `
+UNWIND $follows AS f
+MATCH (a:Actor {did: f.did})
+MERGE (b:Actor {did: f.subject})
+// A record may name a deleted account; the graph, like the AppView, shows no edge to it.
+WITH a, b, f WHERE coalesce(b.accountStatus, '') <> 'deleted'
+MERGE (a)-[e:FOLLOWS]->(b)
+SET e.rkey = coalesce(e.rkey, f.rkey), e.createdAt = coalesce(e.createdAt, f.createdAt), e.seenAt = timestamp()`;
+
+const UNFOLLOWS = `
+UNWIND $unfollows AS u
+OPTIONAL MATCH (:Actor {did: u.did})-[e:FOLLOWS {rkey: u.rkey}]->()
+WITH u, collect(e) AS edges
+FOREACH (e IN edges | DELETE e)
+WITH u, size(edges) AS deleted
+WHERE deleted = 0
+RETURN u.did AS did, u.rkey AS rkey`;
+
+const MEMBERS = `
+MERGE (h:Hashtag {name: $hashtag})
+WITH h
+UNWIND $posts AS p
+MERGE (a:Actor {did: p.did})
+WITH h, a, p, EXISTS { (a)-[:POSTED_WITH]->(h) } AS already
+MERGE (a)-[m:POSTED_WITH]->(h)
+ON CREATE SET m.posts = 1, m.firstAt = p.at, m.lastAt = p.at, m.createdBy = 'watch'
+// Post tallies come from crawls (searchPosts): a replayed event must not count twice.
+SET m.firstAt = CASE WHEN m.firstAt < p.at THEN m.firstAt ELSE p.at END,
+    m.lastAt = CASE WHEN m.lastAt > p.at THEN m.lastAt ELSE p.at END
+WITH a, already WHERE NOT already
+RETURN a.did AS did`;
+
+const PROFILES = `
+UNWIND $profiles AS p
+MATCH (a:Actor {did: p.did})
+SET a.displayName = p.displayName, a.description = p.description`;
+
+const HANDLES = `
+UNWIND $handles AS h
+MATCH (a:Actor {did: h.did})
+SET a.handle = h.handle`;
+
+// The documented account policy (README): a deleted account leaves the graph's edges and
+// memberships (the AppView drops it from every list) but keeps its node, marked; a deactivated one
+// is only marked, since reactivation brings everything back; reactivation clears the mark.
+const ACCOUNTS = `
+UNWIND $accounts AS x
+MATCH (a:Actor {did: x.did})
+SET a.accountStatus = CASE WHEN x.active THEN null ELSE coalesce(x.status, 'inactive') END, a.accountChangedAt = datetime()
+WITH a, x WHERE x.status = 'deleted'
+OPTIONAL MATCH (a)-[r:FOLLOWS|POSTED_WITH]-()
+DELETE r`;
+
+/**
+ * Applies one batch. Within it, a follow record's last operation wins (a create then a delete of
+ * one rkey is a delete), a profile's and a handle's last value wins, and accounts go last.
+ */
+export async function applyWatchBatch(tx: ManagedTransaction, batch: WatchBatch): Promise<WatchBatchResult> {
+  const records = new Map<string, WatchChange & { kind: 'follow' | 'unfollow' }>();
+  const createdHere = new Set<string>();
+  const profiles = new Map<string, WatchChange & { kind: 'profile' }>();
+  const handles = new Map<string, WatchChange & { kind: 'handle' }>();
+  const posts = new Map<string, { did: string; at: string }>();
+  const accounts = new Map<string, WatchChange & { kind: 'account' }>();
+  for (const c of batch.changes) {
+    if (c.kind === 'follow' || c.kind === 'unfollow') {
+      const key = `${c.did} ${c.rkey}`;
+      records.set(key, c);
+      if (c.kind === 'follow') createdHere.add(key);
+    } else if (c.kind === 'profile') profiles.set(c.did, c);
+    else if (c.kind === 'handle') handles.set(c.did, c);
+    else if (c.kind === 'account') accounts.set(c.did, c);
+    else {
+      const seen = posts.get(c.did);
+      posts.set(c.did, { did: c.did, at: seen && seen.at < c.at ? seen.at : c.at });
+    }
+  }
+  await claimFreeLease(tx, batch.hashtag);
+  await tx.run(CURSOR, { hashtag: batch.hashtag, ...batch.cursors });
+  const follows = [...records.values()].filter((c) => c.kind === 'follow');
+  const unfollows = [...records.entries()].filter(([, c]) => c.kind === 'unfollow');
+  const newMembers: string[] = [];
+  if (posts.size) {
+    const result = await tx.run(MEMBERS, { hashtag: batch.hashtag, posts: [...posts.values()] });
+    for (const r of result.records) newMembers.push(String(r.get('did')));
+  }
+  if (follows.length) await tx.run(FOLLOWS, { follows });
+  const unknownDeletes: Array<{ did: string; rkey: string }> = [];
+  if (unfollows.length) {
+    const result = await tx.run(UNFOLLOWS, { unfollows: unfollows.map(([, c]) => ({ did: c.did, rkey: c.rkey })) });
+    for (const r of result.records) {
+      const did = String(r.get('did'));
+      const rkey = String(r.get('rkey'));
+      // Created and deleted within this batch: nothing unknown about it.
+      if (!createdHere.has(`${did} ${rkey}`)) unknownDeletes.push({ did, rkey });
+    }
+  }
+  if (profiles.size) await tx.run(PROFILES, { profiles: [...profiles.values()] });
+  if (handles.size) await tx.run(HANDLES, { handles: [...handles.values()] });
+  if (accounts.size) await tx.run(ACCOUNTS, { accounts: [...accounts.values()] });
+  if (batch.changes.length) await bumpGraphVersion(tx);
+  return { unknownDeletes, newMembers };
+}
+
+/** Where the watcher of `hashtag` resumes each subscription; null before its first batch. */
+export async function readWatchCursors(db: GraphDatabase, hashtag: string): Promise<WatchCursors | null> {
+  const row = (await db.read<{ members: number | null; posts: number | null }>(READ_CURSOR, { hashtag }))[0];
+  if (!row || row.members === null || row.posts === null) return null;
+  return { members: Number(row.members), posts: Number(row.posts) };
+}
+
+/** A member's complete list of follow records, read from its repo. */
+export interface FollowRecordList {
+  readonly did: string;
+  /** The handle its DID document claims, when known. */
+  readonly handle?: string | null;
+  readonly records: ReadonlyArray<{ rkey: string; subject: string; createdAt: string | null }>;
+}
+
+// Exact replacement from a complete list: edges to subjects no record names go, the rest carry the
+// record's rkey and createdAt (the first record, when one subject is followed twice).
+const REPLACE_FOLLOWS = `
+UNWIND $lists AS l
+MATCH (a:Actor {did: l.did})
+CALL (a, l) {
+  OPTIONAL MATCH (a)-[e:FOLLOWS]->(b:Actor)
+  WHERE NOT b.did IN [r IN l.records | r.subject] OR b.accountStatus = 'deleted'
+  DELETE e
+}
+CALL (a, l) {
+  UNWIND l.records AS r
+  WITH a, r.subject AS subject, collect(r)[0] AS first
+  MERGE (b:Actor {did: subject})
+  WITH a, b, first WHERE coalesce(b.accountStatus, '') <> 'deleted'
+  MERGE (a)-[e:FOLLOWS]->(b)
+  SET e.rkey = first.rkey, e.createdAt = first.createdAt, e.seenAt = timestamp()
+}
+SET a.followsFetchedAt = datetime(), a.handle = coalesce(l.handle, a.handle)`;
+
+/** Replaces members' follows by their complete record lists, under the lease (the re-read of an unknown delete). */
+export async function replaceFollowRecords(tx: ManagedTransaction, hashtag: string, lists: readonly FollowRecordList[]): Promise<void> {
+  if (lists.length === 0) return;
+  await claimFreeLease(tx, hashtag);
+  await tx.run(REPLACE_FOLLOWS, { lists: lists.map((l) => ({ ...l, handle: l.handle ?? null })) });
+  await bumpGraphVersion(tx);
+}
+
+const MEMBER_DIDS = `MATCH (:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor) RETURN a.did AS did`;
+
+export async function readMemberDids(db: GraphDatabase, hashtag: string): Promise<string[]> {
+  return (await db.read<{ did: string }>(MEMBER_DIDS, { hashtag })).map((r) => r.did);
+}
+
+const LAST_CRAWL_START = `
+MATCH (r:IngestRun {hashtag: $hashtag}) WHERE r.status = 'SUCCEEDED'
+RETURN r.startedAt.epochMillis AS startedMs ORDER BY startedMs DESC LIMIT 1`;
+
+/** When the latest successful crawl of the hashtag started (ms), or null: where a first watch begins. */
+export async function readLastCrawlStart(db: GraphDatabase, hashtag: string): Promise<number | null> {
+  const rows = await db.read<{ startedMs: number }>(LAST_CRAWL_START, { hashtag });
+  return rows[0] ? Number(rows[0].startedMs) : null;
+}
