@@ -149,6 +149,7 @@ try {
 }
 
 writeResult('view-load', {
+  benchmark: 'view-load',
   graph: { members: community.members.length, followsAmongMembers: community.edges },
   browser: 'Debian chromium, headless, --disable-gpu (SwiftShader WebGL)',
   firstLoadMs: stats(first.map((s) => s.navigationToReadyMs)),

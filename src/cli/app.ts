@@ -8,6 +8,7 @@ import { GraphDatabase, INGEST_RETRY_MS } from '../graph/database.js';
 import { migrate } from '../graph/migrations.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { ReadModel } from '../read-model/read-model.js';
+import { WatchService } from '../watch/watch-service.js';
 import { redact, type Logger } from '../logging/logger.js';
 import { startServer } from '../server/create-server.js';
 
@@ -63,11 +64,13 @@ export async function startApp(config: Config, logger: Logger, options: { source
   const readModel = new ReadModel(db, { enabled: config.server.readModel, logger: logger.child('read-model') });
   // Built in the background: until it is ready (seconds on a million follows) Neo4j answers.
   readModel.ready().catch(() => undefined);
+  const watch = new WatchService({ db: ingestDb, jetstreamUrl: config.bsky.jetstream, plcUrl: config.bsky.plc, logger, requestTimeoutMs: config.bsky.requestTimeoutMs });
   const server = await startServer({
     config,
     db,
     ingest,
     readModel,
+    watch,
     centrality: new CentralityService(db, { logger: logger.child('analytics'), scopeGraphs: scopeGraphsOf(readModel) }),
     exports: new ExportService(db, config.server.exportDir),
     logger,
@@ -80,6 +83,7 @@ export async function startApp(config: Config, logger: Logger, options: { source
     ingest,
     close: async () => {
       await ingest.shutdown();
+      await watch.close();
       await server.close();
       readModel.close();
       await Promise.all([db.close(), ingestDb.close()]);

@@ -8,6 +8,7 @@ import type { GraphDatabase } from '../graph/database.js';
 import { readGraphFingerprint, type GraphFingerprint } from '../graph/graph-version.js';
 import type { IngestController } from '../ingest/types.js';
 import type { GraphState, ReadModel } from '../read-model/read-model.js';
+import type { WatchService } from '../watch/watch-service.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 /** What the API needs of CentralityService: typed from it, so a change there breaks the build here. */
@@ -23,6 +24,8 @@ export interface ApiServices {
   readonly exports?: ExportProvider;
   /** Absent: every read goes to Neo4j. */
   readonly readModel?: Pick<ReadModel, 'state'>;
+  /** Absent: watch fields answer INTERNAL (this server runs no watchers). */
+  readonly watch?: Pick<WatchService, 'start' | 'stop' | 'report'>;
 }
 
 export interface ApiContext {

@@ -8,6 +8,7 @@ import { HashtagResolver } from './hashtag-resolver.js';
 import { IngestResolver } from './ingest-resolver.js';
 import { RelationshipResolver } from './relationship-resolver.js';
 import { SubgraphResolver } from './subgraph-resolver.js';
+import { WatchResolver } from './watch-resolver.js';
 
 export const RESOLVERS = [
   ActorResolver,
@@ -18,5 +19,6 @@ export const RESOLVERS = [
   AnalyticsResolver,
   HashtagResolver,
   IngestResolver,
+  WatchResolver,
   ExportResolver,
 ] as const;

@@ -13,15 +13,19 @@ import { IngestService } from '../../src/ingest/ingest-service.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { HashtagWatcher } from '../../src/watch/hashtag-watcher.js';
 import { RepoFollows } from '../../src/watch/repo-follows.js';
+import { WatchService } from '../../src/watch/watch-service.js';
+import { graphql } from '../support/graphql-client.js';
+import { startTestServer } from '../support/graphql-server.js';
 import { configFor } from '../support/devnet-ingest.js';
 import { openTestDatabase, resetGraph } from '../support/neo4j.js';
 
 jest.setTimeout(240_000);
 
 // The devnet's events are microseconds apart (mutations run back to back), so Jetstream's usual
-// few-second rewind would replay the whole log at every reconnect; a millisecond covers its
-// reordering window (a few events) many times over.
-const REWIND_US = 1_000;
+// few-second rewind would replay the whole log at every reconnect (and, with a socket cut every
+// 150 events, never get past it); 200 µs covers the devnet's reordering window (8 events) many
+// times over.
+const REWIND_US = 200;
 
 let db: GraphDatabase;
 let devnet: Devnet;
@@ -130,5 +134,50 @@ describe('bsky-graph watch on the living devnet', () => {
     e = expected();
     expect(diff(await actual(live.hashtag), e)).toEqual(NONE);
     await watcher.stop();
+  });
+
+  it('is started, reported and stopped through GraphQL, and the graph it keeps shows in the API at once', async () => {
+    devnet.setJetstreamFaults({});
+    const watch = new WatchService({ db, jetstreamUrl: devnet.jetstreamUrl, plcUrl: devnet.url, logger });
+    const server = await startTestServer({ db, watch });
+    try {
+      const missing = await graphql(server.url, `mutation { startWatch(hashtag: "neverseen") { state } }`);
+      expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+      const fields = 'hashtag state membersCursorAt postsCursorAt members messages changes lagMs';
+      const started = await graphql(server.url, `mutation($h: String!) { startWatch(hashtag: $h) { ${fields} } }`, { h: `#${live.hashtag}` });
+      expect(started.errors).toBeUndefined();
+      expect(started.data!.startWatch).toMatchObject({ hashtag: live.hashtag, state: 'RUNNING' });
+      // The stored cursors of the first test's watcher: this one resumes where that one stopped.
+      expect(started.data!.startWatch.membersCursorAt).toMatch(/^\d{4}-/);
+      const again = await graphql(server.url, `mutation($h: String!) { startWatch(hashtag: $h) { state } }`, { h: live.hashtag });
+      expect(again.data!.startWatch.state).toBe('RUNNING'); // idempotent, not a second watcher
+
+      // A member follows someone new on the network: the API answers with the new edge.
+      const truth = live.truth();
+      const follower = truth.members[0]!.did;
+      const followed = new Set((truth.follows.get(follower) ?? []).map((r) => r.subject));
+      const subject = [...truth.actors.values()].find((a) => a.status === 'active' && a.did !== follower && !followed.has(a.did))!;
+      live.follow(follower, subject.did);
+      const query = `query($a: String!) { actor(handleOrDid: $a) { follows(first: 1000) { nodes { did } } } }`;
+      const deadline = Date.now() + 30_000;
+      let seen = false;
+      while (!seen && Date.now() < deadline) {
+        const r = await graphql(server.url, query, { a: follower });
+        seen = (r.data!.actor.follows.nodes as Array<{ did: string }>).some((n) => n.did === subject.did);
+        if (!seen) await new Promise((r) => setTimeout(r, 100));
+      }
+      const status = await graphql(server.url, `query($h: String!) { watch(hashtag: $h) { ${fields} } }`, { h: live.hashtag });
+      expect({ seen, watch: status.data!.watch }).toMatchObject({ seen: true });
+      expect(status.data!.watch.changes).toBeGreaterThanOrEqual(1);
+      expect(status.data!.watch.members).toBeGreaterThan(0);
+
+      const stopped = await graphql(server.url, `mutation($h: String!) { stopWatch(hashtag: $h) { state membersCursorAt } }`, { h: live.hashtag });
+      expect(stopped.data!.stopWatch.state).toBe('STOPPED');
+      expect(stopped.data!.stopWatch.membersCursorAt).toMatch(/^\d{4}-/);
+    } finally {
+      await watch.close();
+      await server.close();
+    }
   });
 });

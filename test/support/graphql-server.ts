@@ -5,7 +5,7 @@ import { IngestService } from '../../src/ingest/ingest-service.js';
 import type { IngestController } from '../../src/ingest/types.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { ReadModel } from '../../src/read-model/read-model.js';
-import type { CentralityProvider, ExportProvider } from '../../src/resolvers/context.js';
+import type { ApiServices, CentralityProvider, ExportProvider } from '../../src/resolvers/context.js';
 import { startServer, type RunningServer, type ServerLimits } from '../../src/server/create-server.js';
 
 export interface TestServer extends RunningServer {
@@ -20,6 +20,7 @@ export async function startTestServer(args: {
   ingest?: IngestController;
   centrality?: CentralityProvider;
   exports?: ExportProvider;
+  watch?: ApiServices['watch'];
   webDir?: string | null;
   limits?: Partial<ServerLimits>;
 }): Promise<TestServer> {
@@ -46,6 +47,7 @@ export async function startTestServer(args: {
     centrality: args.centrality,
     exports: args.exports,
     readModel,
+    watch: args.watch,
     logger,
     webDir: args.webDir === undefined ? null : args.webDir,
     limits: args.limits,

@@ -1,0 +1,91 @@
+/**
+ * The server's watchers, one per hashtag at most: started and stopped through GraphQL
+ * (startWatch / stopWatch), reported by `watch(hashtag)`. A watcher started in another process
+ * (`bsky-graph watch`) is not controlled from here; its stored cursors still show.
+ */
+import { CodedError } from '../core/errors.js';
+import type { GraphDatabase } from '../graph/database.js';
+import { readMemberDids, readWatchCursors, type WatchCursors } from '../graph/watch-writes.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import { HashtagWatcher, type WatcherStatus } from './hashtag-watcher.js';
+import { RepoFollows } from './repo-follows.js';
+
+export class WatchNotFoundError extends CodedError {
+  readonly code = 'NOT_FOUND';
+}
+
+export interface WatchReport {
+  readonly hashtag: string;
+  /** RUNNING / WAITING (an ingest holds the hashtag) / STARTING in this server; STOPPED otherwise. */
+  readonly state: 'STARTING' | 'RUNNING' | 'WAITING' | 'STOPPED';
+  readonly cursors: WatchCursors | null;
+  /** Counters of this server's watcher since it started; null when it runs elsewhere or not at all. */
+  readonly live: WatcherStatus | null;
+}
+
+export interface WatchServiceOptions {
+  readonly db: GraphDatabase;
+  readonly jetstreamUrl: string;
+  readonly plcUrl: string;
+  readonly logger?: Logger;
+  readonly requestTimeoutMs?: number;
+}
+
+export class WatchService {
+  private readonly watchers = new Map<string, HashtagWatcher>();
+  private readonly starting = new Map<string, Promise<HashtagWatcher>>();
+
+  constructor(private readonly options: WatchServiceOptions) {}
+
+  /** Starts watching (or returns the watcher already running); NOT_FOUND for a hashtag never crawled. */
+  async start(hashtag: string): Promise<WatchReport> {
+    if (!this.watchers.has(hashtag)) {
+      let pending = this.starting.get(hashtag);
+      if (!pending) {
+        pending = this.create(hashtag).finally(() => this.starting.delete(hashtag));
+        this.starting.set(hashtag, pending);
+      }
+      await pending;
+    }
+    return this.report(hashtag);
+  }
+
+  async stop(hashtag: string): Promise<WatchReport> {
+    const watcher = this.watchers.get(hashtag);
+    if (watcher) {
+      this.watchers.delete(hashtag);
+      await watcher.stop();
+    }
+    return this.report(hashtag);
+  }
+
+  async report(hashtag: string): Promise<WatchReport> {
+    const watcher = this.watchers.get(hashtag);
+    const live = watcher?.status() ?? null;
+    const cursors = live?.cursors ?? (await readWatchCursors(this.options.db, hashtag));
+    const state = !live ? 'STOPPED' : live.state === 'waiting' ? 'WAITING' : live.state === 'starting' ? 'STARTING' : 'RUNNING';
+    return { hashtag, state, cursors, live };
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.watchers.values()];
+    this.watchers.clear();
+    await Promise.all(all.map((w) => w.stop()));
+  }
+
+  private async create(hashtag: string): Promise<HashtagWatcher> {
+    if ((await readMemberDids(this.options.db, hashtag)).length === 0) {
+      throw new WatchNotFoundError(`#${hashtag} has no members in the graph: crawl it first (startIngest), then watch it`);
+    }
+    const watcher = new HashtagWatcher({
+      db: this.options.db,
+      hashtag,
+      jetstreamUrl: this.options.jetstreamUrl,
+      repos: new RepoFollows({ plcUrl: this.options.plcUrl, timeoutMs: this.options.requestTimeoutMs }),
+      logger: (this.options.logger ?? silentLogger).child('watch'),
+    });
+    await watcher.start();
+    this.watchers.set(hashtag, watcher);
+    return watcher;
+  }
+}
