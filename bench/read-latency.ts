@@ -14,6 +14,8 @@
  * Loads the big graph into NEO4J_URI when it is not there (wiping it): use a scratch server.
  */
 import 'reflect-metadata';
+import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { loadavg, cpus } from 'node:os';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -80,6 +82,8 @@ export interface LoadResult extends LatencySummary {
   timeouts: number;
   /** How late the scheduler sent the latest request (the bench's own lag, included in latency). */
   maxSendLagMs: number;
+  sendLagP50Ms: number;
+  sendLagP99Ms: number;
   firstError?: string;
 }
 
@@ -103,6 +107,7 @@ export async function openLoop(rate: number, seconds: number, timeoutMs: number,
   let errors = 0;
   let timeouts = 0;
   let maxSendLagMs = 0;
+  const sendLag = new LatencyHistogram();
   let lastAnswer = 0;
   let firstError: string | undefined;
   const start = performance.now() + 2;
@@ -126,6 +131,7 @@ export async function openLoop(rate: number, seconds: number, timeoutMs: number,
       while (next < total && start + next * interval <= now) {
         const scheduled = start + next * interval;
         maxSendLagMs = Math.max(maxSendLagMs, now - scheduled);
+        sendLag.recordMs(now - scheduled);
         inFlight.push(fire(next++, scheduled));
       }
       if (next >= total) return resolve();
@@ -143,6 +149,9 @@ export async function openLoop(rate: number, seconds: number, timeoutMs: number,
     errors,
     timeouts,
     maxSendLagMs: round(maxSendLagMs, 2),
+    // How late the generator's timer sent (included in the latencies above, which run from the schedule).
+    sendLagP50Ms: sendLag.summary().p50Ms,
+    sendLagP99Ms: sendLag.summary().p99Ms,
     ...(firstError ? { firstError } : {}),
   };
 }
@@ -177,6 +186,39 @@ export async function oneClient(requests: number, timeoutMs: number, send: (i: n
 }
 
 /** The synchronous in-process answer, timed with hrtime. */
+/**
+ * The floor under every GraphQL figure: a bare node:http server in its own process answering each
+ * POST with a fixed ~300-byte JSON body, asked at the same rate by the same client. What it takes
+ * is the machine's HTTP round trip between two idle processes (scheduling, wake-up, loopback),
+ * which no server can go below.
+ */
+async function httpFloor(agent: Agent, rate: number, seconds: number, oneClientRequests: number): Promise<{ openLoop: LoadResult; oneClient: ClosedLoopResult }> {
+  const code = `
+    const body = JSON.stringify({ data: { actor: { did: 'did:plc:${'x'.repeat(24)}', handle: 'someone.bsky.social', displayName: 'Someone', followersCount: 123, description: '${'d'.repeat(160)}' } } });
+    require('node:http').createServer((req, res) => {
+      req.resume();
+      req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }); res.end(body); });
+    }).listen(0, '127.0.0.1', function () { process.stdout.write(String(this.address().port) + '\\n'); });`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<string>((resolve, reject) => {
+      child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+      child.once('exit', (c) => reject(new Error(`floor server exited with ${c}`)));
+    });
+    const url = new URL(`http://127.0.0.1:${port}/`);
+    const payload = JSON.stringify({ query: '{ actor(handleOrDid: "someone.bsky.social") { did } }' });
+    const send = async () => {
+      const res = await postGraphQL(agent, url, payload, null, 10_000);
+      if (res.status !== 200 || !res.body.data) throw new Error(`floor server answered ${res.status}`);
+    };
+    await openLoop(rate, 2, 10_000, send);
+    const open = await openLoop(rate, seconds, 10_000, send);
+    return { openLoop: open, oneClient: await oneClient(oneClientRequests, 10_000, send) };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 function inMemoryLoop(requests: number, work: (i: number) => void): LatencySummary {
   const histogram = new LatencyHistogram();
   for (let i = 0; i < requests; i++) {
@@ -577,10 +619,13 @@ function buildReads(f: Fixtures): ReadSpec<unknown, unknown>[] {
   ];
 }
 
-/** A whole community's graph compared by counts and a hash, not by a 20 MB string. */
+/**
+ * A whole community's graph compared by counts and a hash, not by a 20 MB string. A graph is a set
+ * of nodes and a set of edges: each is sorted first, since engines list them in different orders.
+ */
 function digest(nodes: string[], edges: string[]): unknown {
   let h = 0x811c9dc5;
-  for (const s of [...nodes, '|', ...edges]) {
+  for (const s of [...[...nodes].sort(), '|', ...[...edges].sort()]) {
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
     h = Math.imul(h ^ 10, 0x01000193);
   }
@@ -720,6 +765,9 @@ async function main(): Promise<void> {
     communityTopDids: (communitiesAnswer.body.data!.communities as Array<{ topMembers: Array<{ did: string }> }>).flatMap((c) => c.topMembers.map((m) => m.did)),
   }).filter((r) => !only || only.has(r.name));
 
+  log(`HTTP floor: a bare node:http server at ${rate} req/s for ${seconds} s`);
+  const floor = await httpFloor(agent, rate, seconds, oneClientRequests);
+  log(`HTTP floor: open loop p50 ${floor.openLoop.p50Ms} p99 ${floor.openLoop.p99Ms} ms; one client p50 ${floor.oneClient.p50Ms} ms`);
   const results: Record<string, unknown> = {};
   let allMet = true;
   for (const read of reads) {
@@ -831,7 +879,7 @@ async function main(): Promise<void> {
   await db.close();
   const loadEnd = loadavg();
 
-  writeResult('read-latency', {
+  const full = {
     benchmark: 'read-latency',
     settings: {
       quick,
@@ -855,11 +903,35 @@ async function main(): Promise<void> {
     centralityColdMs,
     communitiesColdMs,
     subHashtagCold: { hashtag: SUB_HASHTAG, members: subMembers, centralityMs: subCentralityColdMs, communitiesMs: subCommunitiesColdMs },
+    httpFloor: floor,
     reads: results,
     allMet,
     server: { rssMbAtEnd: serverRssMb, aliveAtEnd: alive, errorsLogged: serverErrors.length, firstErrorLogged: serverErrors[0] },
     benchRssMb: processRssMb(process.pid),
-  });
+  };
+  // A partial run at other settings is kept apart, so it never replaces the full figures.
+  const merged = only ? mergeRerun(full, [...only]) : full;
+  writeResult(merged ? 'read-latency' : 'read-latency-partial', merged ?? full);
+}
+
+/**
+ * `--only` re-measures some reads: their entries replace those of the last full run with the same
+ * rate and duration (which says so under `reruns`), so the table keeps one figure per read.
+ */
+function mergeRerun(run: { settings: { quick: boolean; offeredRate: number; seconds: number; machine: unknown }; reads: Record<string, unknown>; httpFloor: unknown }, names: string[]): unknown {
+  const path = new URL('./results/read-latency.json', import.meta.url);
+  if (!existsSync(path)) return null;
+  const last = JSON.parse(readFileSync(path, 'utf8'));
+  const same = last.settings?.quick === run.settings.quick && last.settings?.offeredRate === run.settings.offeredRate && last.settings?.seconds === run.settings.seconds;
+  if (!same) return null;
+  const reads = { ...last.reads, ...run.reads };
+  return {
+    ...last,
+    reads,
+    httpFloor: run.httpFloor,
+    allMet: Object.values(reads).every((r) => (r as { met: boolean }).met),
+    reruns: [...(last.reruns ?? []), { reads: names, at: new Date().toISOString(), machine: run.settings.machine }],
+  };
 }
 
 if (process.argv[1]?.endsWith('read-latency.ts')) await main();

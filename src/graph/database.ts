@@ -145,6 +145,29 @@ export class GraphDatabase {
     }
   }
 
+  /**
+   * One read statement in an auto-commit transaction: RUN and PULL go out in one flight, where a
+   * managed transaction adds BEGIN and COMMIT round trips (0.46 vs 1.23 ms p50 for the graph
+   * fingerprint on loopback). For small statements read on every request. A retryable error (a
+   * pooled connection Neo4j has since closed, a leader switch) is retried a few times, as
+   * executeRead would.
+   */
+  async readAutoCommit<T extends RecordShape = RecordShape>(cypher: string, params: Params = {}, timeoutMs?: number, op = operationName()): Promise<T[]> {
+    for (let attempt = 1; ; attempt++) {
+      const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+      this.queryCount++;
+      try {
+        const result = await session.run<T>(cypher, params, txConfig(timeoutMs ?? this.timeoutMs, op));
+        return result.records.map((r) => r.toObject());
+      } catch (err) {
+        if (attempt >= 5 || !neo4j.isRetryableError(err as Error)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      } finally {
+        await session.close();
+      }
+    }
+  }
+
   /** Auto-commit query: the only kind that may use `CALL { … } IN TRANSACTIONS` (bulk deletes). */
   async autoCommit<T extends RecordShape = RecordShape>(cypher: string, params: Params = {}, timeoutMs?: number, op = operationName()): Promise<T[]> {
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });

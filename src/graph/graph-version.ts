@@ -40,13 +40,26 @@ export async function readGraphVersion(db: GraphDatabase): Promise<number> {
 /** The graph's state as one opaque string: equal strings, same graph (see the file comment). */
 export type GraphFingerprint = string;
 
-export function readGraphFingerprint(db: GraphDatabase): Promise<GraphFingerprint> {
-  return db.readTx((tx) => graphFingerprintIn(tx), undefined, 'graphFingerprint');
+/** Read on every request (the read model answers only when it matches): one auto-commit statement. */
+export async function readGraphFingerprint(db: GraphDatabase): Promise<GraphFingerprint> {
+  const [row] = await db.readAutoCommit<FingerprintRow>(FINGERPRINT, {}, undefined, 'graphFingerprint');
+  return row ? fingerprintOf(row) : '';
 }
 
 export async function graphFingerprintIn(tx: ManagedTransaction): Promise<GraphFingerprint> {
   const result = await tx.run(FINGERPRINT);
   const row = result.records[0];
-  if (!row) return '';
-  return [String(row.get('epoch')), ...['version', 'actors', 'follows', 'memberships'].map((k) => Number(row.get(k)))].join('.');
+  return row ? fingerprintOf(row.toObject() as FingerprintRow) : '';
+}
+
+interface FingerprintRow {
+  epoch: string;
+  version: unknown;
+  actors: unknown;
+  follows: unknown;
+  memberships: unknown;
+}
+
+function fingerprintOf(row: FingerprintRow): GraphFingerprint {
+  return [String(row.epoch), Number(row.version), Number(row.actors), Number(row.follows), Number(row.memberships)].join('.');
 }
