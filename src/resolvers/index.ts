@@ -4,6 +4,7 @@ import { AnalyticsResolver } from './analytics-resolver.js';
 import { CommunityGraphResolver } from './community-graph-resolver.js';
 import { ActorConnectionResolver } from './connection-resolver.js';
 import { ExportResolver } from './export-resolver.js';
+import { GrowthResolver } from './growth-resolver.js';
 import { HashtagResolver } from './hashtag-resolver.js';
 import { IngestResolver } from './ingest-resolver.js';
 import { RelationshipResolver } from './relationship-resolver.js';
@@ -18,6 +19,7 @@ export const RESOLVERS = [
   SubgraphResolver,
   AnalyticsResolver,
   HashtagResolver,
+  GrowthResolver,
   IngestResolver,
   WatchResolver,
   ExportResolver,

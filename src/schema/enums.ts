@@ -8,6 +8,7 @@ import { CENTRALITY_METRICS, type CentralityMetric as CentralityMetricValue } fr
 import { EXPORT_FORMATS, type ExportFormat as ExportFormatValue } from '../core/export-format.js';
 import { INGEST_STAGES, INGEST_STATUSES, type IngestStage as IngestStageValue, type IngestStatus as IngestStatusValue } from '../core/ingest-run.js';
 import { SCOPES, type Scope as ScopeValue } from '../core/scope.js';
+import { GROWTH_INTERVALS, type GrowthInterval as GrowthIntervalValue } from '../core/time-buckets.js';
 
 /** `['A', 'B']` → `{ A: 'A', B: 'B' }`: the object registerEnumType and `Enum.A` read. */
 function enumObject<T extends string>(values: readonly T[]): { readonly [K in T]: K } {
@@ -67,6 +68,18 @@ registerEnumType(Scope, {
   valuesConfig: {
     COMMUNITY: { description: 'Members of the hashtag and the FOLLOWS edges among them.' },
     ALL: { description: 'Members, everyone they follow, and those FOLLOWS edges (the crawled neighbourhood).' },
+  },
+});
+
+export const Interval = enumObject(GROWTH_INTERVALS);
+export type Interval = GrowthIntervalValue;
+registerEnumType(Interval, {
+  name: 'Interval',
+  description: 'Width of the buckets of a growth series (UTC calendar).',
+  valuesConfig: {
+    DAY: { description: 'One bucket per day.' },
+    WEEK: { description: 'One bucket per ISO week, starting on Monday.' },
+    MONTH: { description: 'One bucket per calendar month.' },
   },
 });
 
