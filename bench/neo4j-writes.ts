@@ -44,7 +44,7 @@ function batch(list: Array<[number, number]>): IngestBatch {
   for (const [, t] of list) targets.set(did(t), target(t));
   return {
     lease: { hashtag: 'bench', holder: 'bench', token: 1, ttlMs: 86_400_000 }, runId: 'bench', hashtag: 'bench', stamp: 1, members: [], newMembers: [], profiles: [], profilesMissing: [],
-    targets: [...targets.values()], edges: list.map(([s, t]) => [did(s), did(t)]), completed: [], incomplete: [], checkpoint: null, counters: {},
+    targets: [...targets.values()], targetsMissing: [], edges: list.map(([s, t]) => [did(s), did(t)]), recordEdges: [], completed: [], incomplete: [], checkpoint: null, counters: {},
   };
 }
 

@@ -50,6 +50,10 @@ export interface Config {
     readonly jetstream: string;
     /** Where DID documents are resolved (members' PDS for listRecords). */
     readonly plc: string;
+    /** Where members' follows are read: the AppView's getFollows, or listRecords on each member's PDS. */
+    readonly followsFrom: FollowsFrom;
+    /** Budget of each PDS host (and the PLC directory) in repo mode. */
+    readonly pdsRateLimit: RateLimit;
   };
   readonly ingest: {
     /** Largest share (0..1) of a community's members or follows one run may remove without --allow-shrink. */
@@ -82,6 +86,16 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+export const FOLLOWS_FROM = ['appview', 'repo'] as const;
+export type FollowsFrom = (typeof FOLLOWS_FROM)[number];
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  if (!(values as readonly string[]).includes(value)) throw new ConfigError(name, `"${value}" is not one of ${values.join(', ')}`);
+  return value as T;
+}
 
 function text(env: Env, name: string, fallback?: string): string | undefined {
   const raw = env[name];
@@ -223,6 +237,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxFollowPages: integer(env, 'BSKY_MAX_FOLLOW_PAGES', 2_000, 1, 1_000_000),
       jetstream: url(env, 'BSKY_JETSTREAM', ['wss:', 'ws:'], 'wss://jetstream2.us-east.bsky.network/subscribe')!,
       plc: url(env, 'BSKY_PLC', ['https:', 'http:'], 'https://plc.directory')!,
+      followsFrom: oneOf(env, 'BSKY_FOLLOWS_FROM', FOLLOWS_FROM, 'appview'),
+      pdsRateLimit: parseRateLimit(text(env, 'BSKY_PDS_RATE_LIMIT', '3000/300')!, 'BSKY_PDS_RATE_LIMIT'),
     },
     ingest: {
       maxShrink: share(env, 'INGEST_MAX_SHRINK', 0.5),

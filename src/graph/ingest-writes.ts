@@ -5,6 +5,7 @@
  * Because all of it commits together, a run killed at any instant resumes from a consistent state.
  */
 import type { ManagedTransaction } from 'neo4j-driver';
+import type { GraphDatabase } from './database.js';
 import { assertLease, type Lease } from './ingest-lease.js';
 import { bumpGraphVersion } from './graph-version.js';
 import { CodedError } from '../core/errors.js';
@@ -40,6 +41,13 @@ export interface TargetRow {
   readonly createdAt: string | null;
 }
 
+export interface FollowRecordEdge {
+  readonly source: string;
+  readonly subject: string;
+  readonly rkey: string;
+  readonly createdAt: string | null;
+}
+
 export interface IngestBatch {
   /** The run's lease on the hashtag: the batch writes nothing unless it is still held. */
   readonly lease: Lease;
@@ -54,8 +62,12 @@ export interface IngestBatch {
   /** Members whose profile was asked for but not returned (deleted, suspended): done all the same. */
   readonly profilesMissing: string[];
   readonly targets: TargetRow[];
-  /** [sourceDid, targetDid] pairs. */
+  /** [sourceDid, targetDid] pairs (getFollows: the targets' profiles are in `targets`). */
   readonly edges: Array<[string, string]>;
+  /** Follows read as records from members' repositories: rkey and createdAt, subjects by DID. */
+  readonly recordEdges: FollowRecordEdge[];
+  /** Followed accounts getProfiles did not return (deleted, taken down, deactivated): flagged. */
+  readonly targetsMissing: string[];
   /** Members whose follow list ended cleanly (no cursor, no error): their unseen edges go at finalise. */
   readonly completed: string[];
   /** Members whose follow list could not be read to the end: done for this run, their edges kept. */
@@ -117,7 +129,8 @@ WHERE b.handle IS NULL OR b.handle <> t.handle
    OR coalesce(b.description, '') <> coalesce(t.description, '')
    OR coalesce(b.avatar, '') <> coalesce(t.avatar, '')
 SET b.handle = t.handle, b.displayName = t.displayName, b.description = t.description, b.avatar = t.avatar,
-    b.createdAt = coalesce(t.createdAt, b.createdAt)`;
+    b.createdAt = coalesce(t.createdAt, b.createdAt)
+REMOVE b.profileMissing`;
 
 // seenAt only moves forward, so two runs crossing the same member never erase each other's edges.
 const EDGES = `
@@ -127,6 +140,22 @@ UNWIND g.targets AS target
 MATCH (b:Actor {did: target})
 MERGE (a)-[f:FOLLOWS]->(b)
 SET f.seenAt = CASE WHEN f.seenAt > $stamp THEN f.seenAt ELSE $stamp END`;
+
+// Records name their subject by DID: an account new to the graph is a bare node until its profile
+// is read (crawl-hashtag's last step). The record's rkey and createdAt are the edge's: a record
+// deleted and made again names the new one.
+const RECORD_EDGES = `
+UNWIND $groups AS g
+MATCH (a:Actor {did: g.source})
+UNWIND g.records AS r
+MERGE (b:Actor {did: r.subject})
+MERGE (a)-[f:FOLLOWS]->(b)
+SET f.seenAt = CASE WHEN f.seenAt > $stamp THEN f.seenAt ELSE $stamp END, f.rkey = r.rkey, f.createdAt = r.createdAt`;
+
+const TARGETS_MISSING = `
+UNWIND $missing AS did
+MATCH (b:Actor {did: did})
+SET b.profileMissing = true`;
 
 // Deletion waits for the run's finalise, where it is weighed against the whole community.
 const COMPLETED = `
@@ -156,7 +185,9 @@ export async function writeIngestBatch(tx: ManagedTransaction, b: IngestBatch): 
   if (b.newMembers.length) await tx.run(SAW, { ...base, newMembers: b.newMembers });
   if (b.profiles.length || b.profilesMissing.length) await tx.run(PROFILES, { ...base, profiles: b.profiles, missing: b.profilesMissing });
   if (b.targets.length) await tx.run(TARGETS, { targets: b.targets });
+  if (b.targetsMissing.length) await tx.run(TARGETS_MISSING, { missing: b.targetsMissing });
   if (b.edges.length) await tx.run(EDGES, { ...base, groups: groupBySource(b.edges) });
+  if (b.recordEdges.length) await tx.run(RECORD_EDGES, { ...base, groups: groupRecords(b.recordEdges) });
   if (b.completed.length) await tx.run(COMPLETED, { ...base, completed: b.completed });
   if (b.incomplete.length) await tx.run(INCOMPLETE, { ...base, incomplete: b.incomplete });
   await tx.run(RUN, { runId: b.runId, counters: b.counters, checkpoint: b.checkpoint });
@@ -165,7 +196,7 @@ export async function writeIngestBatch(tx: ManagedTransaction, b: IngestBatch): 
   await assertLease(tx, b.lease);
   // The graph changed: caches and the read model keyed on the version must not answer for it.
   // Bumped last, after every other lock this transaction takes (see graph-version.ts).
-  if (b.members.length || b.newMembers.length || b.profiles.length || b.profilesMissing.length || b.targets.length || b.edges.length) {
+  if (b.members.length || b.newMembers.length || b.profiles.length || b.profilesMissing.length || b.targets.length || b.targetsMissing.length || b.edges.length || b.recordEdges.length) {
     await bumpGraphVersion(tx);
   }
 }
@@ -179,6 +210,27 @@ function groupBySource(edges: Array<[string, string]>): Array<{ source: string; 
     else groups.set(source, [target]);
   }
   return [...groups].map(([source, targets]) => ({ source, targets }));
+}
+
+function groupRecords(edges: readonly FollowRecordEdge[]): Array<{ source: string; records: Array<{ subject: string; rkey: string; createdAt: string | null }> }> {
+  const groups = new Map<string, Array<{ subject: string; rkey: string; createdAt: string | null }>>();
+  for (const { source, subject, rkey, createdAt } of edges) {
+    const list = groups.get(source) ?? [];
+    list.push({ subject, rkey, createdAt });
+    groups.set(source, list);
+  }
+  return [...groups].map(([source, records]) => ({ source, records }));
+}
+
+/** Followed accounts of the hashtag's members that have no profile yet (repo mode's bare nodes). */
+export async function unprofiledTargets(db: GraphDatabase, hashtag: string): Promise<string[]> {
+  const rows = await db.read<{ did: string }>(
+    `MATCH (:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(:Actor)-[:FOLLOWS]->(b:Actor)
+     WHERE b.handle IS NULL AND b.profileMissing IS NULL
+     RETURN DISTINCT b.did AS did`,
+    { hashtag },
+  );
+  return rows.map((r) => r.did);
 }
 
 /** What a finalise would delete, measured before anything is deleted. */

@@ -6,7 +6,7 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { GraphDatabase } from '../graph/database.js';
 import type { Lease } from '../graph/ingest-lease.js';
-import { writeIngestBatch, type IngestBatch, type MemberRow, type ProfileRow, type TargetRow } from '../graph/ingest-writes.js';
+import { writeIngestBatch, type FollowRecordEdge, type IngestBatch, type MemberRow, type ProfileRow, type TargetRow } from '../graph/ingest-writes.js';
 
 export interface BatchWriterOptions {
   readonly lease: Lease;
@@ -35,7 +35,7 @@ type Pending = Omit<IngestBatch, 'lease' | 'runId' | 'hashtag' | 'stamp' | 'coun
 };
 
 function emptyBatch(): Pending {
-  return { members: [], newMembers: [], profiles: [], profilesMissing: [], targets: new Map(), edges: [], completed: [], incomplete: [], checkpoint: null };
+  return { members: [], newMembers: [], profiles: [], profilesMissing: [], targets: new Map(), edges: [], recordEdges: [], targetsMissing: [], completed: [], incomplete: [], checkpoint: null };
 }
 
 export class BatchWriter {
@@ -74,16 +74,40 @@ export class BatchWriter {
     this.touched(rows.length + missing.length);
   }
 
+  /** A page of getFollows: the followed accounts' profiles come with it. */
   async addFollowsPage(source: string, targets: TargetRow[]): Promise<void> {
-    while (this.pending.edges.length + this.writingEdges >= this.maxBufferedEdges && !this.failure) {
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
-    this.check();
+    await this.room();
     for (const t of targets) {
       this.pending.targets.set(t.did, t);
       this.pending.edges.push([source, t.did]);
     }
     this.touched(targets.length);
+  }
+
+  /** A page of the member's follow records (repo mode): rkeys and dates, subjects by DID only. */
+  async addFollowRecords(source: string, records: ReadonlyArray<Omit<FollowRecordEdge, 'source'>>): Promise<void> {
+    await this.room();
+    for (const r of records) this.pending.recordEdges.push({ source, ...r });
+    this.touched(records.length);
+  }
+
+  /** Profiles of followed accounts read on their own (repo mode fills in what records lack). */
+  addTargets(rows: TargetRow[], missing: string[]): void {
+    this.check();
+    for (const t of rows) this.pending.targets.set(t.did, t);
+    this.pending.targetsMissing.push(...missing);
+    this.touched(rows.length + missing.length);
+  }
+
+  private async room(): Promise<void> {
+    while (this.pendingEdges() + this.writingEdges >= this.maxBufferedEdges && !this.failure) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    this.check();
+  }
+
+  private pendingEdges(): number {
+    return this.pending.edges.length + this.pending.recordEdges.length;
   }
 
   /** The member's follow list was read to its end: edges not seen in this run are unfollows. */
@@ -124,7 +148,7 @@ export class BatchWriter {
 
   private touched(items: number): void {
     this.pendingItems += items;
-    if (this.pending.edges.length >= this.batchEdges) this.startWrite();
+    if (this.pendingEdges() >= this.batchEdges) this.startWrite();
     else if (!this.timer && !this.writing) this.timer = setTimeout(() => this.startWrite(), this.lingerMs);
   }
 
@@ -135,7 +159,7 @@ export class BatchWriter {
     const batch = this.pending;
     this.pending = emptyBatch();
     this.pendingItems = 0;
-    this.writingEdges = batch.edges.length;
+    this.writingEdges = batch.edges.length + batch.recordEdges.length;
     const full: IngestBatch = {
       ...batch,
       targets: [...batch.targets.values()],
@@ -149,7 +173,7 @@ export class BatchWriter {
     this.writing = this.db
       .writeTx((tx) => writeBatch(tx, full), 300_000)
       .then(() => {
-        this.options.onCommitted?.({ edges: full.edges.length, completed: full.completed.length + full.incomplete.length, targets: full.targets.length });
+        this.options.onCommitted?.({ edges: full.edges.length + full.recordEdges.length, completed: full.completed.length + full.incomplete.length, targets: full.targets.length });
       })
       .catch((err: Error) => {
         // A lost lease is not a Neo4j failure: say so, and keep its code for the run's end.
@@ -162,7 +186,7 @@ export class BatchWriter {
         this.waiters = [];
         for (const w of waiters) w();
         if (this.pendingItems > 0 && !this.failure) {
-          if (this.pending.edges.length >= this.batchEdges) this.startWrite();
+          if (this.pendingEdges() >= this.batchEdges) this.startWrite();
           else this.timer ??= setTimeout(() => this.startWrite(), this.lingerMs);
         }
       });

@@ -7,6 +7,7 @@ import { AtpAgent, type AppBskyActorDefs, type AppBskyFeedDefs } from '@atproto/
 import type { Config } from '../config/config.js';
 import { redact, scrub } from '../logging/logger.js';
 import { RateBudget } from './rate-budget.js';
+import { RepoRecords, type FollowRecordsPage } from './repo-records.js';
 import { XrpcTransport, type TransportEvents, type TransportStats } from './xrpc-transport.js';
 
 export interface SearchPage {
@@ -38,6 +39,8 @@ export class BlueskyClient {
   private readonly readAgent: AtpAgent;
   private readonly transports: XrpcTransport[];
   readonly budget: RateBudget;
+  /** Members' own repositories (BSKY_FOLLOWS_FROM=repo): a transport and budget per PDS host. */
+  readonly repos: RepoRecords;
 
   constructor(private readonly options: BlueskyClientOptions) {
     const { bsky } = options;
@@ -52,6 +55,7 @@ export class BlueskyClient {
     } else {
       this.readAgent = this.agent;
     }
+    this.repos = new RepoRecords(bsky.plc, () => this.transport(new RateBudget(bsky.pdsRateLimit)));
   }
 
   // No per-call `signal`: the transport ties every request to the run's signal itself, and a
@@ -96,9 +100,14 @@ export class BlueskyClient {
     return { follows: res.data.follows, cursor: res.data.cursor || undefined };
   }
 
+  /** One page of the member's follow records, from its own PDS (see repo-records.ts). */
+  listFollowRecords(did: string, cursor: string | undefined): Promise<FollowRecordsPage> {
+    return this.repos.followRecords(did, cursor);
+  }
+
   stats(): TransportStats {
     const total: TransportStats = { requests: 0, waits: 0, retries: 0, rateLimited: 0, byMethod: {} };
-    for (const t of this.transports) {
+    for (const t of [...this.transports, ...this.repos.transports()]) {
       total.requests += t.stats.requests;
       total.retries += t.stats.retries;
       total.waits += t.stats.waits;

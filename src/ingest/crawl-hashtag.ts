@@ -7,7 +7,8 @@
 import type { GraphDatabase } from '../graph/database.js';
 import { bumpGraphVersion } from '../graph/graph-version.js';
 import type { Lease } from '../graph/ingest-lease.js';
-import { finaliseHashtag, type FinaliseResult } from '../graph/ingest-writes.js';
+import { finaliseHashtag, unprofiledTargets, type FinaliseResult } from '../graph/ingest-writes.js';
+import type { FollowsFrom } from '../config/config.js';
 import { runMemberProgress, updateRun, type StoredRun } from '../graph/ingest-runs.js';
 import type { Logger } from '../logging/logger.js';
 import { BatchWriter } from './batch-writer.js';
@@ -16,7 +17,7 @@ import { parseCheckpoint, type CrawlCheckpoint } from './crawl-checkpoint.js';
 import { CrawlCounters } from './crawl-counters.js';
 import { crawlFollows, type FollowsCrawlerDeps } from './follows-crawler.js';
 import { MemberTasks } from './member-tasks.js';
-import { ProfileBatcher } from './profile-batcher.js';
+import { ProfileBatcher, TargetProfiles } from './profile-batcher.js';
 import { driveSearch } from './search-driver.js';
 import type { IngestCounters, IngestStage } from './types.js';
 import { transportError } from './xrpc-errors.js';
@@ -37,6 +38,8 @@ export interface CrawlDeps {
   readonly signal: AbortSignal;
   readonly onProgress?: (counters: IngestCounters, stage: IngestStage) => void;
   readonly batchEdges?: number;
+  /** appview (getFollows) or repo (listRecords on each member's PDS). Default appview. */
+  readonly followsFrom?: FollowsFrom;
 }
 
 export interface CrawlResult {
@@ -69,7 +72,8 @@ export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
     },
   });
   const profiles = new ProfileBatcher({ client, writer, counters, tasks });
-  const follows: FollowsCrawlerDeps = { client, writer, counters, logger, maxFollowPages: deps.maxFollowPages, stopped: () => tasks.stopped };
+  const followsFrom = deps.followsFrom ?? 'appview';
+  const follows: FollowsCrawlerDeps = { client, writer, counters, logger, followsFrom, maxFollowPages: deps.maxFollowPages, stopped: () => tasks.stopped };
   const enqueueMember = (did: string, needsProfile: boolean, needsFollows: boolean) => {
     if (needsProfile) profiles.add(did);
     if (needsFollows) tasks.add(() => crawlFollows(follows, did));
@@ -92,6 +96,17 @@ export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
     if (tasks.error) throw tasks.error;
     if (tasks.cancelled) throw abortError();
     await writer.drain();
+    if (followsFrom === 'repo') {
+      // Records name followed accounts by DID alone: read the profiles of those the graph has none
+      // of. From the graph, not from this run's memory, so a resumed run fills in a killed one's.
+      const targets = new TargetProfiles({ client, writer, counters, tasks });
+      for (const did of await unprofiledTargets(db, run.hashtag)) targets.add(did);
+      targets.flush(true);
+      await tasks.onIdle();
+      if (tasks.error) throw tasks.error;
+      if (tasks.cancelled) throw abortError();
+      await writer.drain();
+    }
 
     counters.stage = 'FINALISE';
     await updateRun(db, lease, { stage: 'FINALISE', counters: counters.now() });

@@ -234,6 +234,7 @@ export class IngestService implements IngestController {
           signal: controller.signal,
           memberConcurrency: config.bsky.concurrency * 2,
           batchEdges: this.options.batchEdges,
+          followsFrom: config.bsky.followsFrom,
           onProgress: (counters, stage) => {
             for (const listener of this.listeners) listener(run, counters, stage);
           },

@@ -7,7 +7,7 @@ import type { BatchWriter } from './batch-writer.js';
 import type { BlueskyClient } from './bsky-client.js';
 import type { CrawlCounters } from './crawl-counters.js';
 import type { MemberTasks } from './member-tasks.js';
-import { toProfile } from './profile-rows.js';
+import { toProfile, toTarget } from './profile-rows.js';
 
 export const PROFILES_PER_CALL = 25;
 /** Profile calls go ahead of follow crawls: they are few, and they finish members. */
@@ -23,7 +23,7 @@ export interface ProfileBatcherDeps {
 export class ProfileBatcher {
   private buffer: string[] = [];
 
-  constructor(private readonly deps: ProfileBatcherDeps) {}
+  constructor(protected readonly deps: ProfileBatcherDeps) {}
 
   add(did: string): void {
     this.buffer.push(did);
@@ -39,10 +39,26 @@ export class ProfileBatcher {
     }
   }
 
-  private async fetch(dids: string[]): Promise<void> {
+  protected async fetch(dids: string[]): Promise<void> {
     const profiles = await this.deps.client.getProfiles(dids);
     const found = new Set(profiles.map((p) => p.did));
     this.deps.counters.run.profiles += profiles.length;
     this.deps.writer.addProfiles(profiles.map(toProfile), dids.filter((d) => !found.has(d)));
+  }
+}
+
+/**
+ * Profiles of followed accounts the graph holds by DID only (repo mode), batched the same way; an
+ * account getProfiles does not return (deleted, taken down, deactivated) is flagged profileMissing.
+ */
+export class TargetProfiles extends ProfileBatcher {
+  constructor(private readonly targetDeps: Omit<ProfileBatcherDeps, 'writer'> & { readonly writer: Pick<BatchWriter, 'addTargets'> }) {
+    super({ ...targetDeps, writer: { addProfiles: () => undefined } });
+  }
+
+  protected override async fetch(dids: string[]): Promise<void> {
+    const profiles = await this.targetDeps.client.getProfiles(dids);
+    const found = new Set(profiles.map((p) => p.did));
+    this.targetDeps.writer.addTargets(profiles.map(toTarget), dids.filter((d) => !found.has(d)));
   }
 }

@@ -70,6 +70,16 @@ describe('loadConfig', () => {
     expect(err.message).not.toContain('hunter2');
   });
 
+  it('reads where follows come from, and refuses anything else', () => {
+    expect(loadConfig({}).bsky.followsFrom).toBe('appview');
+    expect(loadConfig({}).bsky.pdsRateLimit).toEqual({ requests: 3000, seconds: 300 });
+    const c = loadConfig({ BSKY_FOLLOWS_FROM: 'repo', BSKY_PDS_RATE_LIMIT: '50/1' });
+    expect(c.bsky.followsFrom).toBe('repo');
+    expect(c.bsky.pdsRateLimit).toEqual({ requests: 50, seconds: 1 });
+    expect(errorOf({ BSKY_FOLLOWS_FROM: 'firehose' }).message).toMatch(/BSKY_FOLLOWS_FROM.*appview, repo/);
+    expect(errorOf({ BSKY_PDS_RATE_LIMIT: 'lots' }).message).toMatch(/BSKY_PDS_RATE_LIMIT/);
+  });
+
   it('parses rate limits', () => {
     expect(parseRateLimit('3000/300')).toEqual({ requests: 3000, seconds: 300 });
     expect(parseRateLimit(' 10 / 0.5 ')).toEqual({ requests: 10, seconds: 0.5 });

@@ -27,16 +27,23 @@ function follows(pages: Page[], maxFollowPages = 10) {
         if (page instanceof Error) throw page;
         return page;
       },
+      async listFollowRecords() {
+        throw new Error('appview mode reads no records');
+      },
     },
     writer: {
       async addFollowsPage(_did, targets) {
         outcome.edges += targets.length;
+      },
+      async addFollowRecords() {
+        throw new Error('appview mode writes no records');
       },
       completeMember: (did) => void outcome.complete.push(did),
       incompleteMember: (did) => void outcome.incomplete.push(did),
     },
     counters: c,
     logger: createLogger('silent'),
+    followsFrom: 'appview',
     maxFollowPages,
     stopped: () => false,
   };
