@@ -130,7 +130,8 @@ DELETE r`;
 
 /**
  * Applies one batch. Within it, a follow record's last operation wins (a create then a delete of
- * one rkey is a delete), a profile's and a handle's last value wins, and accounts go last.
+ * one rkey is a delete), deletes go before creates, a profile's and a handle's last value wins,
+ * and accounts go last.
  */
 export async function applyWatchBatch(tx: ManagedTransaction, batch: WatchBatch): Promise<WatchBatchResult> {
   const records = new Map<string, WatchChange & { kind: 'follow' | 'unfollow' }>();
@@ -161,7 +162,9 @@ export async function applyWatchBatch(tx: ManagedTransaction, batch: WatchBatch)
     const result = await tx.run(MEMBERS, { hashtag: batch.hashtag, posts: [...posts.values()] });
     for (const r of result.records) newMembers.push(String(r.get('did')));
   }
-  if (follows.length) await tx.run(FOLLOWS, { follows });
+  // Deletes before creates. An edge is one per pair and carries one record's rkey, so a create
+  // merged first would keep the old rkey on the edge and the delete of that old record (an
+  // unfollow and a follow again, in one batch) would then remove the edge the new record stands for.
   const unknownDeletes: Array<{ did: string; rkey: string }> = [];
   if (unfollows.length) {
     const result = await tx.run(UNFOLLOWS, { unfollows: unfollows.map(([, c]) => ({ did: c.did, rkey: c.rkey })) });
@@ -172,6 +175,7 @@ export async function applyWatchBatch(tx: ManagedTransaction, batch: WatchBatch)
       if (!createdHere.has(`${did} ${rkey}`)) unknownDeletes.push({ did, rkey });
     }
   }
+  if (follows.length) await tx.run(FOLLOWS, { follows });
   if (profiles.size) await tx.run(PROFILES, { profiles: [...profiles.values()] });
   if (handles.size) await tx.run(HANDLES, { handles: [...handles.values()] });
   if (accounts.size) await tx.run(ACCOUNTS, { accounts: [...accounts.values()] });

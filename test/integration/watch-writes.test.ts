@@ -1,0 +1,74 @@
+/**
+ * applyWatchBatch in real Neo4j on the sequences that reuse one follow pair: unfollow and follow
+ * again (a new record, a new rkey), in one batch and across batches, and a second record for a pair
+ * already followed. The edge must stand exactly while some record for the pair does.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { GraphDatabase } from '../../src/graph/database.js';
+import { applyWatchBatch, type WatchChange } from '../../src/graph/watch-writes.js';
+import { openTestDatabase, resetGraph } from '../support/neo4j.js';
+
+let db: GraphDatabase;
+const A = 'did:plc:aaaaaaaaaaaaaaaaaaaaaaaa';
+const X = 'did:plc:xxxxxxxxxxxxxxxxxxxxxxxx';
+let cursor = 1;
+
+beforeAll(() => {
+  db = openTestDatabase();
+});
+beforeEach(async () => {
+  await resetGraph(db);
+  await db.write(`MERGE (h:Hashtag {name: 'watchtag'}) MERGE (a:Actor {did: $a, handle: 'a.test'})-[:POSTED_WITH {posts: 1}]->(h) MERGE (:Actor {did: $x, handle: 'x.test'})`, { a: A, x: X });
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+const follow = (rkey: string): WatchChange => ({ kind: 'follow', did: A, rkey, subject: X, createdAt: '2026-12-01T00:00:00.000Z' });
+const unfollow = (rkey: string): WatchChange => ({ kind: 'unfollow', did: A, rkey });
+
+async function batch(...changes: WatchChange[]) {
+  cursor++;
+  return db.writeTx((tx) => applyWatchBatch(tx, { hashtag: 'watchtag', cursors: { members: cursor, posts: cursor }, changes }));
+}
+
+async function edge(): Promise<string[]> {
+  return (await db.read<{ rkey: string }>(`MATCH (:Actor {did: $a})-[e:FOLLOWS]->(:Actor {did: $x}) RETURN e.rkey AS rkey`, { a: A, x: X })).map((r) => r.rkey);
+}
+
+describe('applyWatchBatch on one follow pair', () => {
+  it('unfollow then follow again in one batch: the edge stands, with the new record', async () => {
+    await batch(follow('r1'));
+    expect(await edge()).toEqual(['r1']);
+    const result = await batch(unfollow('r1'), follow('r2'));
+    expect(await edge()).toEqual(['r2']);
+    expect(result.unknownDeletes).toEqual([]);
+  });
+
+  it('follow, unfollow, follow again across batches', async () => {
+    await batch(follow('r1'));
+    await batch(unfollow('r1'));
+    expect(await edge()).toEqual([]);
+    await batch(follow('r2'));
+    expect(await edge()).toEqual(['r2']);
+    await batch(unfollow('r2'));
+    expect(await edge()).toEqual([]);
+  });
+
+  it('a second record for a pair, then the first deleted, in one batch: the edge stands', async () => {
+    await batch(follow('r1'));
+    await batch(follow('r2'), unfollow('r1'));
+    expect(await edge()).toEqual(['r2']);
+  });
+
+  it('a record made and deleted in one batch leaves nothing and is no unknown delete', async () => {
+    const result = await batch(follow('r1'), unfollow('r1'));
+    expect(await edge()).toEqual([]);
+    expect(result.unknownDeletes).toEqual([]);
+  });
+
+  it('a delete no edge carries is reported for a re-read', async () => {
+    const result = await batch(unfollow('r9'));
+    expect(result.unknownDeletes).toEqual([{ did: A, rkey: 'r9' }]);
+  });
+});
