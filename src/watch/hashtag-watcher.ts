@@ -31,6 +31,8 @@ export interface WatcherOptions {
   /** Buffered messages beyond which the streams are dropped and later resumed from the cursor. */
   readonly maxBuffered?: number;
   readonly rewindUs?: number;
+  /** Called after each committed batch with its events' times (µs): lag histograms (bench/watch-fold.ts). */
+  readonly onFolded?: (eventTimesUs: readonly number[], committedAtMs: number) => void;
 }
 
 export interface WatcherStatus {
@@ -207,7 +209,9 @@ export class HashtagWatcher {
         this.counts.batches++;
         this.counts.changes += changes.length;
         this.recent.push({ at: Date.now(), messages: taken.length });
-        this.lagMs = Date.now() - Math.max(...taken.map((b) => b.timeUs)) / 1000;
+        const committedAt = Date.now();
+        this.lagMs = committedAt - Math.max(...taken.map((b) => b.timeUs)) / 1000;
+        this.options.onFolded?.(taken.map((b) => b.timeUs), committedAt);
         for (const { did } of result.unknownDeletes) this.owed.add(did);
         this.counts.unknownDeletes += result.unknownDeletes.length;
         if (result.newMembers.length) {
