@@ -7,6 +7,7 @@ import { ExportResolver } from './export-resolver.js';
 import { GrowthResolver } from './growth-resolver.js';
 import { HashtagResolver } from './hashtag-resolver.js';
 import { IngestResolver } from './ingest-resolver.js';
+import { OverlapResolver } from './overlap-resolver.js';
 import { RelationshipResolver } from './relationship-resolver.js';
 import { SubgraphResolver } from './subgraph-resolver.js';
 import { WatchResolver } from './watch-resolver.js';
@@ -20,6 +21,7 @@ export const RESOLVERS = [
   AnalyticsResolver,
   HashtagResolver,
   GrowthResolver,
+  OverlapResolver,
   IngestResolver,
   WatchResolver,
   ExportResolver,
