@@ -30,13 +30,13 @@ export class GrowthCoverage {
   @Field({ description: 'Lower-case, without #.' })
   hashtag!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Members with a first-post time.' })
   datedMembers!: number;
 
   @Field(() => Int, { description: 'Members without a first-post time.' })
   undatedMembers!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'FOLLOWS among members with a valid createdAt.' })
   datedFollows!: number;
 
   @Field(() => Int, { description: 'FOLLOWS among members without a (valid) createdAt.' })

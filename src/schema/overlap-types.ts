@@ -10,16 +10,16 @@ export class HashtagOverlap {
   @Field({ description: 'The second hashtag.' })
   b!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Actors who posted with a.' })
   membersA!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Actors who posted with b.' })
   membersB!: number;
 
   @Field(() => Int, { description: 'Actors who posted with both hashtags.' })
   sharedMembers!: number;
 
-  @Field(() => Float, { description: 'sharedMembers / members of either (0 when both are empty).' })
+  @Field(() => Float, { description: 'Shared members over members of either (0 when both are empty).' })
   jaccard!: number;
 
   @Field(() => Int, { description: 'FOLLOWS from a member of a to a member of b (shared members count on both sides).' })
