@@ -8,6 +8,7 @@ import { blobCid, plcDid, recordCid, tid } from './identifiers.js';
 import { handleOf, memberBio, outsiderBio, personName } from './names.js';
 import { decoyPost, genuinePost, type PostBody, type PostVariant } from './post-text.js';
 import { chance, hashSeed, randInt, rngFor, shuffle, type Rng } from './prng.js';
+import { plantGroups, topicBio, type PlantedGroups } from './topic-groups.js';
 
 export interface CommunityOptions {
   /** Accounts that post the hashtag. Default 200. */
@@ -27,6 +28,12 @@ export interface CommunityOptions {
   maxFollows?: number;
   /** Newest post time; everything else is older. Default 2025-06-01T00:00:00.000Z. */
   baseTime?: string;
+  /**
+   * Planted topical groups among the members (1–8): follows mostly inside a group, bios and
+   * co-used hashtags from its vocabulary, a few bridging accounts. Default 0: preferential
+   * attachment alone, no groups.
+   */
+  groups?: number;
 }
 
 export type ResolvedCommunityOptions = Required<CommunityOptions>;
@@ -79,6 +86,8 @@ export interface Community {
   readonly posts: readonly DevnetPost[];
   readonly follows: FollowGraph;
   readonly crawler: CrawlerAccount;
+  /** The planted groups (the ground truth community detection is scored against), or null. */
+  readonly planted: PlantedGroups | null;
 }
 
 export const DEFAULT_COMMUNITY: ResolvedCommunityOptions = Object.freeze({
@@ -89,6 +98,7 @@ export const DEFAULT_COMMUNITY: ResolvedCommunityOptions = Object.freeze({
   meanFollows: 200,
   maxFollows: 5000,
   baseTime: '2025-06-01T00:00:00.000Z',
+  groups: 0,
 });
 
 export function resolveCommunityOptions(options: CommunityOptions = {}): ResolvedCommunityOptions {
@@ -99,13 +109,18 @@ export function resolveCommunityOptions(options: CommunityOptions = {}): Resolve
     outsiders,
     hashtag: (options.hashtag ?? DEFAULT_COMMUNITY.hashtag).replace(/^#/, ''),
     seed: options.seed ?? DEFAULT_COMMUNITY.seed,
-    meanFollows: options.meanFollows ?? Math.min(DEFAULT_COMMUNITY.meanFollows, Math.max(1, Math.round((members + outsiders - 1) / 4))),
+    // Planted groups need room: a member following a quarter of everyone would exhaust its own group.
+    meanFollows:
+      options.meanFollows ??
+      Math.min(DEFAULT_COMMUNITY.meanFollows, Math.max(1, Math.round((members + outsiders - 1) / ((options.groups ?? 0) > 0 ? 12 : 4)))),
     maxFollows: options.maxFollows ?? DEFAULT_COMMUNITY.maxFollows,
     baseTime: options.baseTime ?? DEFAULT_COMMUNITY.baseTime,
+    groups: options.groups ?? DEFAULT_COMMUNITY.groups,
   };
   if (!Number.isInteger(resolved.members) || resolved.members < 1) throw new RangeError('members must be a positive integer');
   if (!Number.isInteger(resolved.outsiders) || resolved.outsiders < 0) throw new RangeError('outsiders must be a non-negative integer');
   if (!/^[\p{L}\p{N}_]+$/u.test(resolved.hashtag)) throw new RangeError(`hashtag must be one word: ${resolved.hashtag}`);
+  if (!Number.isInteger(resolved.groups) || resolved.groups < 0 || resolved.groups > 8) throw new RangeError('groups must be an integer from 0 to 8');
   if (Number.isNaN(Date.parse(resolved.baseTime))) throw new RangeError(`baseTime is not a date: ${resolved.baseTime}`);
   return Object.freeze(resolved);
 }
@@ -123,14 +138,15 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-function draftPosts(seed: number | string, o: ResolvedCommunityOptions): PostDraft[] {
+function draftPosts(seed: number | string, o: ResolvedCommunityOptions, planted: PlantedGroups | null): PostDraft[] {
   const drafts: PostDraft[] = [];
   const actors = o.members + o.outsiders;
   for (let a = 0; a < actors; a++) {
     const rng = rngFor(seed, 'posts', a);
     if (a < o.members) {
       const n = randInt(rng, 1, 5);
-      for (let i = 0; i < n; i++) drafts.push({ author: a, ...genuinePost(rng, o.hashtag) });
+      const topicTags = planted ? planted.topics[planted.groupOf[a] as number]?.tags : undefined;
+      for (let i = 0; i < n; i++) drafts.push({ author: a, ...genuinePost(rng, o.hashtag, topicTags) });
       if (chance(rng, MEMBER_DECOY_SHARE)) drafts.push({ author: a, ...decoyPost(rng, o.hashtag) });
     } else if (chance(rng, OUTSIDER_DECOY_SHARE)) {
       drafts.push({ author: a, ...decoyPost(rng, o.hashtag) });
@@ -196,14 +212,16 @@ export function generateCommunity(options: CommunityOptions = {}): Community {
   const dids = uniqueDids(seed, actorCount + 1);
   const crawler: CrawlerAccount = { did: dids.pop() as string, handle: handleOf('crawler') };
 
+  const planted = o.groups > 0 ? plantGroups(rngFor(seed, 'groups'), o.members, o.groups) : null;
   const graph = generateFollowGraph(rngFor(seed, 'follows'), {
     members: o.members,
     outsiders: o.outsiders,
     meanFollows: o.meanFollows,
     maxFollows: o.maxFollows,
-    memberShare: 0.45,
+    memberShare: planted ? 0.6 : 0.45,
+    planted,
   });
-  const posts = timePosts(seed, o, draftPosts(seed, o), dids);
+  const posts = timePosts(seed, o, draftPosts(seed, o, planted), dids);
   const postsByActor = new Int32Array(actorCount);
   for (const p of posts) postsByActor[p.author] = (postsByActor[p.author] as number) + 1;
 
@@ -217,7 +235,8 @@ export function generateCommunity(options: CommunityOptions = {}): Community {
     const name = personName(nameRng, taken);
     const did = dids[a] as string;
     const createdAtMs = base - randInt(rng, 30, 900) * DAY_MS - randInt(rng, 0, DAY_MS);
-    const description = isMember ? memberBio(rng) : outsiderBio(rng);
+    const topic = isMember && planted ? planted.topics[planted.groupOf[a] as number] : undefined;
+    const description = topic ? topicBio(rng, topic) : isMember ? memberBio(rng) : outsiderBio(rng);
     actors[a] = {
       index: a,
       did,
@@ -234,7 +253,7 @@ export function generateCommunity(options: CommunityOptions = {}): Community {
       isMember,
     };
   }
-  return { options: o, hashtag: o.hashtag, memberCount: o.members, actors, posts, follows: graph, crawler };
+  return { options: o, hashtag: o.hashtag, memberCount: o.members, actors, posts, follows: graph, crawler, planted };
 }
 
 /**

@@ -4,6 +4,7 @@
  * (popular accounts get more popular), split between members and outsiders.
  */
 import { chance, randInt, shuffle, type Rng } from './prng.js';
+import { targetGroup, type PlantedGroups } from './topic-groups.js';
 
 export interface FollowGraph {
   /** Follows of member m are `targets[offsets[m] .. offsets[m + 1])` (actor indexes). */
@@ -20,6 +21,8 @@ export interface FollowGraphSpec {
   maxFollows: number;
   /** Share of follows that point at other members (the rest at outsiders). */
   memberShare: number;
+  /** Planted groups: a member's follows of members stay mostly inside its group (a block model). */
+  planted?: PlantedGroups | null;
 }
 
 /** Share of members that follow nobody (lurkers, new accounts). */
@@ -104,6 +107,18 @@ export function generateFollowGraph(rng: Rng, spec: FollowGraphSpec): FollowGrap
   const followersCount = new Int32Array(actors);
   const memberUrn = new Urn(0, spec.members, Math.ceil(edgeCount * spec.memberShare) + 16);
   const outsiderUrn = new Urn(spec.members, spec.outsiders, edgeCount + 16);
+  const planted = spec.planted ?? null;
+  // One urn per planted group (its index block), so attachment is preferential inside the group.
+  // Bridging accounts sit in every group's urn: members of all groups follow them, as they follow all groups.
+  const groupUrns = planted
+    ? planted.topics.map((_, g) => {
+        const first = planted.starts[g] as number;
+        const count = (planted.starts[g + 1] as number) - first;
+        const urn = new Urn(first, count, Math.ceil(edgeCount * spec.memberShare) + planted.bridges.size + 16);
+        for (const bridge of planted.bridges) if (planted.groupOf[bridge] !== g) urn.add(bridge);
+        return urn;
+      })
+    : [];
   // stamp[a] === m + 1 means member m already follows actor a (or a is m).
   const stamp = new Int32Array(actors);
 
@@ -118,26 +133,9 @@ export function generateFollowGraph(rng: Rng, spec: FollowGraphSpec): FollowGrap
     let outsidersLeft = spec.outsiders;
     while (write < end) {
       const wantMember = membersLeft > 0 && (outsidersLeft === 0 || chance(rng, spec.memberShare));
-      const urn = wantMember ? memberUrn : outsiderUrn;
-      let target = -1;
-      for (let attempt = 0; attempt < 32; attempt++) {
-        const candidate = urn.draw(rng);
-        if (stamp[candidate] !== mark) {
-          target = candidate;
-          break;
-        }
-      }
-      if (target < 0) {
-        // Saturated corner of the graph: scan for any free actor of that group.
-        const start = Math.floor(rng() * urn.count);
-        for (let k = 0; k < urn.count; k++) {
-          const candidate = urn.first + ((start + k) % urn.count);
-          if (stamp[candidate] !== mark) {
-            target = candidate;
-            break;
-          }
-        }
-      }
+      const groupUrn = wantMember && planted ? groupUrns[targetGroup(rng, planted, m)] : undefined;
+      let target = groupUrn ? drawFree(rng, groupUrn, stamp, mark) : -1;
+      if (target < 0) target = drawFree(rng, wantMember ? memberUrn : outsiderUrn, stamp, mark);
       if (target < 0) {
         // This group is exhausted for m; the other one still has room (degree ≤ actors - 1).
         if (wantMember) membersLeft = 0;
@@ -149,10 +147,28 @@ export function generateFollowGraph(rng: Rng, spec: FollowGraphSpec): FollowGrap
       else outsidersLeft--;
       targets[write++] = target;
       followersCount[target] = (followersCount[target] as number) + 1;
-      urn.add(target);
+      if (wantMember) memberUrn.add(target);
+      else outsiderUrn.add(target);
+      // Popular within the urn it was drawn from (its group's; any group's for a bridge).
+      if (planted && wantMember) (groupUrn ?? groupUrns[planted.groupOf[target] as number])?.add(target);
     }
   }
   return { offsets, targets, followersCount };
+}
+
+/** An actor of the urn's range that `mark`'s member does not follow yet, or -1 if there is none. */
+function drawFree(rng: Rng, urn: Urn, stamp: Int32Array, mark: number): number {
+  for (let attempt = 0; attempt < 32; attempt++) {
+    const candidate = urn.draw(rng);
+    if (stamp[candidate] !== mark) return candidate;
+  }
+  // Saturated corner of the graph: scan for any free actor of that range.
+  const start = Math.floor(rng() * urn.count);
+  for (let k = 0; k < urn.count; k++) {
+    const candidate = urn.first + ((start + k) % urn.count);
+    if (stamp[candidate] !== mark) return candidate;
+  }
+  return -1;
 }
 
 export function followCount(graph: FollowGraph, member: number): number {

@@ -42,6 +42,8 @@ export {
   type Devnet,
   type DevnetOptions,
 } from './server.js';
+export { plantGroups, TOPICS, BRIDGE_SHARE, IN_GROUP_SHARE, type PlantedGroups, type Topic } from './topic-groups.js';
+export { normalizedMutualInformation } from './partition-score.js';
 export { writeTruthDump, type TruthDumpSummary } from './truth-dump.js';
 export { runDevnetCli, type DevnetCliOptions } from './cli.js';
 export * from './live/index.js';

@@ -43,7 +43,7 @@ export interface PersonName {
   displayName: string;
 }
 
-function capitalise(s: string): string {
+export function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 

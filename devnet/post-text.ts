@@ -89,12 +89,13 @@ function facetsForHashtags(text: string): Facet[] {
   return facets;
 }
 
-function withOtherTags(rng: Rng, text: string): string {
-  if (!chance(rng, 0.3)) return text;
-  return `${text} #${pick(rng, OTHER_TAGS)}`;
+/** Without `topicTags` a post sometimes adds a generic tag; with them (a planted group's) more often one of those. */
+function withOtherTags(rng: Rng, text: string, topicTags?: readonly string[]): string {
+  if (!chance(rng, topicTags ? 0.6 : 0.3)) return text;
+  return `${text} #${pick(rng, topicTags ?? OTHER_TAGS)}`;
 }
 
-export function genuinePost(rng: Rng, hashtag: string): PostBody {
+export function genuinePost(rng: Rng, hashtag: string, topicTags?: readonly string[]): PostBody {
   const r = rng();
   if (r < 0.15) {
     const template = pick(rng, FACET_ONLY);
@@ -104,7 +105,7 @@ export function genuinePost(rng: Rng, hashtag: string): PostBody {
     return { text, facets: [tagFacet(text, start, start + word.length, caseVariant(rng, hashtag))], variant: 'tag-facet-only' };
   }
   const template = pick(rng, GENUINE);
-  const text = withOtherTags(rng, template.replace('{T}', `#${caseVariant(rng, hashtag)}`).replace('{P}', pick(rng, GENUINE_PUNCT)));
+  const text = withOtherTags(rng, template.replace('{T}', `#${caseVariant(rng, hashtag)}`).replace('{P}', pick(rng, GENUINE_PUNCT)), topicTags);
   if (r < 0.4) return { text, variant: 'tag-text-only' };
   return { text, facets: facetsForHashtags(text), variant: 'tag-facet' };
 }

@@ -7,8 +7,9 @@
  */
 import PQueue from 'p-queue';
 import type { GraphDatabase } from '../graph/database.js';
-import { hasGraphProjectFunction, readQuestionState, writeHashtagScores } from '../graph/analytics-queries.js';
+import { hasGraphProjectFunction, readQuestionState, readStoredCommunities, writeHashtagScores } from '../graph/analytics-queries.js';
 import { CENTRALITY_METRICS, type CentralityMetric } from '../core/centrality.js';
+import { COMMUNITY_ALGORITHMS, type CommunityAlgorithm } from '../core/community-algorithm.js';
 import { normaliseHashtag } from '../core/hashtag.js';
 import { SCOPES, type GraphScope, type Scope } from '../core/scope.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
@@ -20,6 +21,7 @@ import { DEFAULT_MAX_PATH_WORK, GraphologyEngine } from './graphology-engine.js'
 import { InMemoryFirstEngine } from './in-memory-first-engine.js';
 import { canonicalCommunities } from './louvain.js';
 import { COMMUNITY_TOP_MEMBERS, WRITE_BACK_BATCH } from './parameters.js';
+import { stableCommunityIds } from './stable-ids.js';
 import { rankScores } from './ranking.js';
 import type { CommunityGroup, RankedDid } from './types.js';
 import { DEFAULT_CACHE_CAPACITY, VersionedCache } from './versioned-cache.js';
@@ -59,6 +61,24 @@ export interface ScoresWritten {
 
 type Answer = { kind: 'ranking'; ranking: RankedDid[] } | { kind: 'communities'; assignment: Map<string, number>; groups: CommunityGroup[] };
 
+/**
+ * Which algorithm `communities` runs when none is asked for, and the one computeScores stores. Louvain:
+ * on the planted-group devnet both recover the groups exactly (NMI 1, same modularity), and Louvain
+ * runs from memory in milliseconds where GDS Leiden needs a projection (bench/results/communities.json).
+ */
+export const DEFAULT_COMMUNITY_ALGORITHM: CommunityAlgorithm = 'LOUVAIN';
+
+/** A hashtag's partition at a graph version: what community insights are computed from. */
+export interface Partition {
+  readonly version: number;
+  readonly algorithm: CommunityAlgorithm;
+  /** DID → community id (stable across recomputations, see stableCommunityIds). */
+  readonly assignment: ReadonlyMap<string, number>;
+  readonly groups: readonly CommunityGroup[];
+  /** The hashtag's members by PageRank (in its COMMUNITY scope). */
+  readonly pagerank: readonly RankedDid[];
+}
+
 export class CentralityService {
   private readonly cache: VersionedCache<Answer>;
   private readonly queue: PQueue;
@@ -66,6 +86,8 @@ export class CentralityService {
   private chosen: Promise<AnalyticsEngine> | null = null;
   /** Algorithm runs (engine calls) since start: what the cache and single-flight save. */
   private runs = 0;
+  /** The last partition computed per (scope, algorithm): new ids are matched against it. */
+  private readonly lastPartitions = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly db: GraphDatabase,
@@ -118,12 +140,23 @@ export class CentralityService {
     return ranking.slice(0, first);
   }
 
-  /** Louvain over the hashtag's COMMUNITY scope; groups largest first, ids 0…k-1 in that order. */
-  async communities(hashtag: string): Promise<CommunityGroup[]> {
+  /**
+   * Communities of the hashtag's COMMUNITY scope, largest first. On a first computation ids are
+   * 0…k-1 in that order; later ones keep the ids of the communities they continue (stable-ids.ts).
+   */
+  async communities(hashtag: string, algorithm: CommunityAlgorithm = DEFAULT_COMMUNITY_ALGORITHM): Promise<CommunityGroup[]> {
+    return [...((await this.partition(hashtag, algorithm))?.groups ?? [])];
+  }
+
+  /** The whole partition (null for a hashtag the graph does not have). */
+  async partition(hashtag: string, algorithm: CommunityAlgorithm = DEFAULT_COMMUNITY_ALGORITHM): Promise<Partition | null> {
+    if (!COMMUNITY_ALGORITHMS.includes(algorithm)) throw new AnalyticsInputError(`unknown community algorithm: ${String(algorithm)}`);
     const scope = communityScope(hashtag);
     const { version, exists } = await readQuestionState(this.db, scope.hashtag);
-    if (!exists) return [];
-    return (await this.louvain(scope, version)).groups;
+    if (!exists) return null;
+    const { assignment, groups } = await this.detectCommunities(scope, version, algorithm);
+    const pagerank = await this.ranking('PAGERANK', scope, version);
+    return { version, algorithm, assignment, groups, pagerank };
   }
 
   /**
@@ -139,7 +172,7 @@ export class CentralityService {
     const { version, exists } = await readQuestionState(this.db, tag);
     if (!exists) throw new AnalyticsNotFoundError(`no hashtag #${tag} in the graph`);
     const engine = await this.pick();
-    const { assignment, groups } = await this.louvain(scope, version);
+    const { assignment, groups } = await this.detectCommunities(scope, version, DEFAULT_COMMUNITY_ALGORITHM);
     const pagerank = await this.ranking('PAGERANK', scope, version);
     const rows = pagerank.map((r) => ({ did: r.did, pagerank: r.score, community: assignment.get(r.did) ?? null }));
     const { written, computedAt } = await this.queue.add(() => writeHashtagScores(this.db, tag, version, rows, WRITE_BACK_BATCH));
@@ -152,8 +185,9 @@ export class CentralityService {
     return (answer as Extract<Answer, { kind: 'ranking' }>).ranking;
   }
 
-  private async louvain(scope: GraphScope, version: number): Promise<Extract<Answer, { kind: 'communities' }>> {
-    const answer = await this.cache.get(cacheKey('LOUVAIN', scope), version, () =>
+  private async detectCommunities(scope: GraphScope, version: number, algorithm: CommunityAlgorithm): Promise<Extract<Answer, { kind: 'communities' }>> {
+    const key = cacheKey(algorithm, scope);
+    const answer = await this.cache.get(key, version, () =>
       this.queued(async () => {
         // PageRank orders the top members. Inside this slot it is taken only if already answered:
         // waiting here for one still queued behind us would deadlock a queue of one.
@@ -163,9 +197,15 @@ export class CentralityService {
         if (!known) this.cache.offer(cacheKey('PAGERANK', scope), version, { kind: 'ranking', ranking: pagerank });
         const engine = await this.pick();
         this.runs++;
-        const assignment = canonicalCommunities(await engine.communities(scope));
+        const canonical = canonicalCommunities(await engine.communities(scope, algorithm));
+        // Ids continue the last partition this server computed, or else the one stored by computeScores.
+        const previous =
+          this.lastPartitions.get(key) ??
+          (algorithm === DEFAULT_COMMUNITY_ALGORITHM && scope.hashtag !== null ? await readStoredCommunities(this.db, scope.hashtag) : null);
+        const assignment = stableCommunityIds(canonical, previous);
+        this.lastPartitions.set(key, assignment);
         const groups = groupCommunities(assignment, pagerank, this.options.topMembers ?? COMMUNITY_TOP_MEMBERS);
-        this.logger.info('communities computed', { engine: engine.name, hashtag: scope.hashtag, communities: groups.length, actors: assignment.size });
+        this.logger.info('communities computed', { engine: engine.name, algorithm, hashtag: scope.hashtag, communities: groups.length, actors: assignment.size });
         return { kind: 'communities', assignment, groups } as const;
       }),
     );
@@ -229,6 +269,6 @@ function checkFirst(first: number): number {
 }
 
 /** Without a hashtag the scope is the whole graph whatever `scope` says, so both share one entry. */
-function cacheKey(question: CentralityMetric | 'LOUVAIN', scope: GraphScope): string {
+function cacheKey(question: CentralityMetric | CommunityAlgorithm, scope: GraphScope): string {
   return JSON.stringify([question, scope.hashtag, scope.hashtag === null ? 'GRAPH' : scope.scope]);
 }

@@ -2,7 +2,7 @@
 import type { CommunityGroup, RankedDid } from './types.js';
 
 /**
- * One group per community id, ordered by id (which canonicalCommunities made size-descending).
+ * One group per community id, largest first (ties by id).
  * topMembers follow the PageRank ranking's order; members missing from the ranking come last.
  */
 export function groupCommunities(assignment: ReadonlyMap<string, number>, pagerank: readonly RankedDid[], topN: number): CommunityGroup[] {
@@ -22,5 +22,5 @@ export function groupCommunities(assignment: ReadonlyMap<string, number>, pagera
   };
   for (const r of pagerank) take(r.did);
   for (const did of [...assignment.keys()].sort()) take(did);
-  return [...groups.values()].sort((a, b) => a.id - b.id);
+  return [...groups.values()].sort((a, b) => b.size - a.size || a.id - b.id);
 }

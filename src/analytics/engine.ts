@@ -1,5 +1,6 @@
 /** What the centrality service needs from an engine: raw scores and raw community labels for a scope. */
 import type { CentralityMetric } from '../core/centrality.js';
+import type { CommunityAlgorithm } from '../core/community-algorithm.js';
 import type { GraphScope } from '../core/scope.js';
 import type { FollowGraph } from './follow-graph.js';
 import type { ScoredActor } from './types.js';
@@ -11,7 +12,7 @@ export interface AnalyticsEngine {
   /** One entry per actor in scope; PageRank normalised to sum to 1. */
   scores(metric: CentralityMetric, scope: GraphScope): Promise<ScoredActor[]>;
   /** DID → community label (engine-specific numbering; the service canonicalises it). */
-  communities(scope: GraphScope): Promise<Map<string, number>>;
+  communities(scope: GraphScope, algorithm?: CommunityAlgorithm): Promise<Map<string, number>>;
 }
 
 /**

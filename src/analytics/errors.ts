@@ -14,3 +14,8 @@ export class AnalyticsTooLargeError extends CodedError {
 export class AnalyticsNotFoundError extends CodedError {
   readonly code = 'NOT_FOUND';
 }
+
+/** The question needs something this server lacks (Leiden without the GDS plugin): ask another one. */
+export class AnalyticsUnavailableError extends CodedError {
+  readonly code = 'BAD_USER_INPUT';
+}

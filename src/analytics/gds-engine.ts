@@ -4,11 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { GraphDatabase } from '../graph/database.js';
-import { dropProjection, projectScope, streamGdsCentrality, streamGdsLouvain } from '../graph/analytics-queries.js';
+import { dropProjection, projectScope, streamGdsCentrality, streamGdsLeiden, streamGdsLouvain } from '../graph/analytics-queries.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { PAGERANK } from './parameters.js';
+import { LEIDEN_SEED, PAGERANK } from './parameters.js';
 import type { AnalyticsEngine } from './engine.js';
 import type { CentralityMetric } from '../core/centrality.js';
+import type { CommunityAlgorithm } from '../core/community-algorithm.js';
 import type { GraphScope } from '../core/scope.js';
 import type { ScoredActor } from './types.js';
 
@@ -30,10 +31,11 @@ export class GdsEngine implements AnalyticsEngine {
     }, []);
   }
 
-  communities(scope: GraphScope): Promise<Map<string, number>> {
+  communities(scope: GraphScope, algorithm: CommunityAlgorithm = 'LOUVAIN'): Promise<Map<string, number>> {
     return this.withProjection(scope, true, async (graphName) => {
       const labels = new Map<string, number>();
-      for await (const row of streamGdsLouvain(this.db, graphName)) labels.set(row.did, Number(row.communityId));
+      const rows = algorithm === 'LEIDEN' ? streamGdsLeiden(this.db, graphName, LEIDEN_SEED) : streamGdsLouvain(this.db, graphName);
+      for await (const row of rows) labels.set(row.did, Number(row.communityId));
       return labels;
     }, new Map());
   }

@@ -6,10 +6,11 @@ import type { GraphDatabase } from '../graph/database.js';
 import { streamScopeActors, streamScopeFollows } from '../graph/analytics-queries.js';
 import { centralityScores, pathMetricWork } from './centrality.js';
 import type { AnalyticsEngine } from './engine.js';
-import { AnalyticsTooLargeError } from './errors.js';
+import { AnalyticsTooLargeError, AnalyticsUnavailableError } from './errors.js';
 import { FollowGraphBuilder, handleOf, type FollowGraph } from './follow-graph.js';
 import { louvainCommunities } from './louvain.js';
 import type { CentralityMetric } from '../core/centrality.js';
+import type { CommunityAlgorithm } from '../core/community-algorithm.js';
 import type { GraphScope } from '../core/scope.js';
 import type { ScoredActor } from './types.js';
 
@@ -35,7 +36,8 @@ export class GraphologyEngine implements AnalyticsEngine {
     return [...scores].map(([did, score]) => ({ did, handle: handleOf(graph, did), score }));
   }
 
-  async communities(scope: GraphScope): Promise<Map<string, number>> {
+  async communities(scope: GraphScope, algorithm: CommunityAlgorithm = 'LOUVAIN'): Promise<Map<string, number>> {
+    if (algorithm === 'LEIDEN') throw leidenUnavailable();
     return louvainCommunities(await this.load(scope));
   }
 
@@ -46,4 +48,9 @@ export class GraphologyEngine implements AnalyticsEngine {
     for await (const f of streamScopeFollows(this.db, scope)) for (const target of f.targets) builder.addFollow(f.source, target);
     return builder.build();
   }
+}
+
+/** No maintained JavaScript Leiden exists; GDS has one. */
+export function leidenUnavailable(): AnalyticsUnavailableError {
+  return new AnalyticsUnavailableError('LEIDEN needs the Graph Data Science plugin on the Neo4j server; LOUVAIN runs without it');
 }

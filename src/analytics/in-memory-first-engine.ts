@@ -10,6 +10,7 @@ import type { AnalyticsEngine, ScopeGraphSource } from './engine.js';
 import { handleOf } from './follow-graph.js';
 import { louvainCommunities } from './louvain.js';
 import type { CentralityMetric } from '../core/centrality.js';
+import type { CommunityAlgorithm } from '../core/community-algorithm.js';
 import type { GraphScope } from '../core/scope.js';
 import type { ScoredActor } from './types.js';
 
@@ -41,7 +42,9 @@ export class InMemoryFirstEngine implements AnalyticsEngine {
     return [...centralityScores(graph, metric)].map(([did, score]) => ({ did, handle: handleOf(graph, did), score }));
   }
 
-  async communities(scope: GraphScope): Promise<Map<string, number>> {
+  async communities(scope: GraphScope, algorithm: CommunityAlgorithm = 'LOUVAIN'): Promise<Map<string, number>> {
+    // Leiden runs only in GDS (no JavaScript implementation is maintained).
+    if (algorithm === 'LEIDEN') return this.configured.communities(scope, algorithm);
     const graph = await this.source.scopeGraph(scope);
     if (!graph) return this.configured.communities(scope);
     this.inMemoryRuns++;

@@ -24,6 +24,9 @@ export const RANK_SIGNIFICANT_DIGITS = 10;
 /** Louvain is randomised: a fixed seed (graphology) and one thread (GDS) make reruns identical. */
 export const LOUVAIN_SEED = 20240601;
 
+/** GDS Leiden's seed (with one thread): reruns on the same graph give the same partition. */
+export const LEIDEN_SEED = 20240601;
+
 /** How many DIDs `communities` lists per community. */
 export const COMMUNITY_TOP_MEMBERS = 10;
 

@@ -1,6 +1,7 @@
 /** The running service: Neo4j (migrated), the ingest, analytics, exports and the HTTP server. */
 import type { Config } from '../config/config.js';
 import { CentralityService, writeScores } from '../analytics/centrality-service.js';
+import { CommunityInsights } from '../analytics/community-insights.js';
 import type { ScopeGraphSource } from '../analytics/engine.js';
 import { FollowGraphBuilder } from '../analytics/follow-graph.js';
 import { ExportService } from '../export/export-service.js';
@@ -65,13 +66,16 @@ export async function startApp(config: Config, logger: Logger, options: { source
   // Built in the background: until it is ready (seconds on a million follows) Neo4j answers.
   readModel.ready().catch(() => undefined);
   const watch = new WatchService({ db: ingestDb, jetstreamUrl: config.bsky.jetstream, plcUrl: config.bsky.plc, logger, requestTimeoutMs: config.bsky.requestTimeoutMs });
+  const scopeGraphs = scopeGraphsOf(readModel);
+  const centrality = new CentralityService(db, { logger: logger.child('analytics'), scopeGraphs });
   const server = await startServer({
     config,
     db,
     ingest,
     readModel,
     watch,
-    centrality: new CentralityService(db, { logger: logger.child('analytics'), scopeGraphs: scopeGraphsOf(readModel) }),
+    centrality,
+    insights: new CommunityInsights(db, centrality, scopeGraphs),
     exports: new ExportService(db, config.server.exportDir),
     logger,
   });

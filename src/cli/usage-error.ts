@@ -17,7 +17,7 @@ Commands (the same lines as the README's "Command line"):
                          write the follow edges of the community (--dids: CSV source_did/target_did columns)
   watch <hashtag> [--status-every S]
                          keep #hashtag's crawled graph current from Jetstream (BSKY_JETSTREAM) until Ctrl-C
-  devnet [--members N] [--seed S] [--port P] [--rate N/S] [--search-cap N] [--latency MIN-MAX] [--error-rate R] [--faults JSON|@FILE] [--truth FILE] [--live]
+  devnet [--members N] [--seed S] [--groups G] [--port P] [--rate N/S] [--search-cap N] [--latency MIN-MAX] [--error-rate R] [--faults JSON|@FILE] [--truth FILE] [--live]
                          local AT Protocol network with a synthetic community (--live: it changes, with Jetstream)
   demo [--members N] [--seed S] [--fresh]
                          local Neo4j + devnet + ingest + server, offline

@@ -176,6 +176,17 @@ export function streamGdsLouvain(db: GraphDatabase, graphName: string): AsyncGen
   return db.stream(LOUVAIN_STREAM, { graphName }, ANALYTICS_TIMEOUT_MS);
 }
 
+// Leiden refines each community before aggregating, so every community it returns is connected.
+// One thread and a fixed seed: reruns give the same partition.
+const LEIDEN_STREAM = `
+CALL gds.leiden.stream($graphName, {concurrency: 1, randomSeed: toInteger($seed)})
+YIELD nodeId, communityId
+RETURN gds.util.asNode(nodeId).did AS did, communityId`;
+
+export function streamGdsLeiden(db: GraphDatabase, graphName: string, seed: number): AsyncGenerator<{ did: string; communityId: number }> {
+  return db.stream(LEIDEN_STREAM, { graphName, seed }, ANALYTICS_TIMEOUT_MS);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Scores of a hashtag, written only by the explicit step (writeScores / computeScores), never by a
 // query. They live on POSTED_WITH so two hashtags never overwrite each other, and they go when the
@@ -195,6 +206,17 @@ const MARK_HASHTAG_SCORED = `
 MATCH (h:Hashtag {name: $hashtag})
 SET h.scoresGraphVersion = $graphVersion, h.scoresComputedAt = datetime()
 RETURN toString(h.scoresComputedAt) AS computedAt`;
+
+const STORED_COMMUNITIES = `
+MATCH (a:Actor)-[p:POSTED_WITH]->(:Hashtag {name: $hashtag})
+WHERE p.community IS NOT NULL
+RETURN a.did AS did, p.community AS community`;
+
+/** The community ids computeScores last wrote for a hashtag: what new ids are matched against. */
+export async function readStoredCommunities(db: GraphDatabase, hashtag: string): Promise<Map<string, number>> {
+  const rows = await db.read<{ did: string; community: number }>(STORED_COMMUNITIES, { hashtag });
+  return new Map(rows.map((r) => [r.did, Number(r.community)]));
+}
 
 export interface HashtagScoreRow {
   readonly did: string;

@@ -18,7 +18,12 @@ export interface MemberRow {
   readonly posts: number;
   readonly firstAt: string;
   readonly lastAt: string;
+  /** Other hashtags in these posts (lower case): what community labels are made of. */
+  readonly coTags: string[];
 }
+
+/** Co-used hashtags kept per membership: enough to name a community, bounded for a prolific poster. */
+export const MAX_CO_TAGS = 32;
 
 export interface ProfileRow {
   readonly did: string;
@@ -92,7 +97,9 @@ ON CREATE SET p.createdBy = $runId
 SET p.runPosts = CASE WHEN p.runId = $runId THEN p.runPosts + m.posts ELSE m.posts END,
     p.runFirstAt = CASE WHEN p.runId = $runId AND p.runFirstAt < m.firstAt THEN p.runFirstAt ELSE m.firstAt END,
     p.runLastAt = CASE WHEN p.runId = $runId AND p.runLastAt > m.lastAt THEN p.runLastAt ELSE m.lastAt END,
-    p.runId = $runId
+    p.runId = $runId,
+    // Co-used hashtags only accumulate (a label's evidence; nothing is deleted on its account).
+    p.coTags = (coalesce(p.coTags, []) + [t IN m.coTags WHERE NOT t IN coalesce(p.coTags, [])])[0..$maxCoTags]
 SET p.posts = CASE WHEN p.createdBy = $runId OR p.posts IS NULL THEN p.runPosts ELSE p.posts END,
     p.firstAt = CASE WHEN p.createdBy = $runId OR p.firstAt IS NULL THEN p.runFirstAt ELSE p.firstAt END,
     p.lastAt = CASE WHEN p.createdBy = $runId OR p.lastAt IS NULL THEN p.runLastAt ELSE p.lastAt END`;
@@ -181,7 +188,7 @@ SET r += $counters, r.heartbeatAt = datetime(),
 
 export async function writeIngestBatch(tx: ManagedTransaction, b: IngestBatch): Promise<void> {
   const base = { runId: b.runId, hashtag: b.hashtag, stamp: b.stamp };
-  if (b.members.length) await tx.run(MEMBERS, { ...base, members: b.members });
+  if (b.members.length) await tx.run(MEMBERS, { ...base, members: b.members, maxCoTags: MAX_CO_TAGS });
   if (b.newMembers.length) await tx.run(SAW, { ...base, newMembers: b.newMembers });
   if (b.profiles.length || b.profilesMissing.length) await tx.run(PROFILES, { ...base, profiles: b.profiles, missing: b.profilesMissing });
   if (b.targets.length) await tx.run(TARGETS, { targets: b.targets });

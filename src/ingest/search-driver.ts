@@ -4,7 +4,8 @@
  * their edges, then handed on for their profile and follows.
  */
 import type { AppBskyFeedDefs } from '@atproto/api';
-import type { MemberRow } from '../graph/ingest-writes.js';
+import { MAX_CO_TAGS, type MemberRow } from '../graph/ingest-writes.js';
+import { tagsOfPost, type PostRecordLike } from '../core/tag-match.js';
 import type { Logger } from '../logging/logger.js';
 import type { BatchWriter } from './batch-writer.js';
 import type { BlueskyClient } from './bsky-client.js';
@@ -33,7 +34,7 @@ export async function driveSearch(deps: SearchDriverDeps): Promise<void> {
     if (tasks.stopped) break;
     counters.run.searchPages = page.state.pages;
     counters.run.posts = page.state.matched;
-    const { rows, fresh } = aggregateMembers(page.matching, known);
+    const { rows, fresh } = aggregateMembers(page.matching, known, deps.search.hashtag);
     const order = known.size;
     fresh.forEach((did) => known.add(did));
     counters.run.members = known.size;
@@ -47,19 +48,24 @@ export async function driveSearch(deps: SearchDriverDeps): Promise<void> {
   if (!tasks.stopped) deps.logger.info('search done', { pages: checkpoint.search.pages, posts: checkpoint.search.matched, members: known.size });
 }
 
-/** One row per author of the page (post count and first/last post), and the authors new to `known`. */
-export function aggregateMembers(posts: AppBskyFeedDefs.PostView[], known: ReadonlySet<string>): { rows: MemberRow[]; fresh: string[] } {
+/**
+ * One row per author of the page (post count, first/last post, the other hashtags they used), and
+ * the authors new to `known`.
+ */
+export function aggregateMembers(posts: AppBskyFeedDefs.PostView[], known: ReadonlySet<string>, hashtag: string): { rows: MemberRow[]; fresh: string[] } {
   const byDid = new Map<string, { -readonly [K in keyof MemberRow]: MemberRow[K] }>();
   const fresh: string[] = [];
   for (const post of posts) {
     const a = post.author;
     const row = byDid.get(a.did);
+    const coTags = [...tagsOfPost(post.record as PostRecordLike)].filter((t) => t !== hashtag);
     if (row) {
+      for (const t of coTags) if (!row.coTags.includes(t) && row.coTags.length < MAX_CO_TAGS) row.coTags.push(t);
       row.posts++;
       if (post.indexedAt < row.firstAt) row.firstAt = post.indexedAt;
       if (post.indexedAt > row.lastAt) row.lastAt = post.indexedAt;
     } else {
-      byDid.set(a.did, { did: a.did, handle: a.handle, displayName: a.displayName ?? null, avatar: a.avatar ?? null, posts: 1, firstAt: post.indexedAt, lastAt: post.indexedAt });
+      byDid.set(a.did, { did: a.did, handle: a.handle, displayName: a.displayName ?? null, avatar: a.avatar ?? null, posts: 1, firstAt: post.indexedAt, lastAt: post.indexedAt, coTags: coTags.slice(0, MAX_CO_TAGS) });
       if (!known.has(a.did)) fresh.push(a.did);
     }
   }

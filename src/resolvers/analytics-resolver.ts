@@ -3,15 +3,18 @@
  * `computeScores`, the one operation that writes scores into the graph (a mutation, so it needs the
  * API key when one is configured).
  */
-import { Arg, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Field, Info, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { CentralityService } from '../analytics/centrality-service.js';
 import { boundedInt, hashtag as hashtagArg, MAX_PAGE_SIZE, optionalHashtag } from '../schema/arguments.js';
 import { fixedItems, perItem } from '../schema/complexity.js';
-import { CentralityMetric, Scope } from '../schema/enums.js';
+import { CentralityMetric, CommunityAlgorithm, Scope } from '../schema/enums.js';
 import { internal } from '../schema/errors.js';
 import { Community, RankedActor } from '../schema/graph-types.js';
 import { hydrateActors } from './actor-presentation.js';
+import { presentCommunities } from './community-presentation.js';
 import type { ApiContext, CentralityProvider } from './context.js';
+import { selects } from './selection.js';
 
 // Kept next to its one mutation; it can move to src/schema/ with the other object types.
 @ObjectType({ description: 'What computeScores wrote: PageRank and Louvain over the members of a hashtag, on their POSTED_WITH.' })
@@ -60,17 +63,22 @@ export class AnalyticsResolver {
     });
   }
 
-  @Query(() => [Community], { complexity: fixedItems(50), description: 'Louvain communities among the members of a hashtag, largest first.' })
-  async communities(@Arg('hashtag', { description: 'Hashtag whose members to group, with or without #.' }) hashtag: string, @Ctx() ctx: ApiContext): Promise<Community[]> {
+  @Query(() => [Community], {
+    complexity: fixedItems(50),
+    description: 'Communities among the members of a hashtag, largest first, with their names, representatives and structure.',
+  })
+  async communities(
+    @Arg('hashtag', { description: 'Hashtag whose members to group, with or without #.' }) hashtag: string,
+    @Arg('algorithm', () => CommunityAlgorithm, { nullable: true, description: 'LOUVAIN (default) or LEIDEN.' }) algorithm: CommunityAlgorithm | null,
+    @Ctx() ctx: ApiContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Community[]> {
     const tag = hashtagArg(hashtag);
-    const groups = await service(ctx).communities(tag);
-    // One hydration for every community's top members.
-    const actors = new Map((await hydrateActors(ctx, groups.flatMap((g) => g.topMembers))).map((a) => [a.did, a]));
-    return groups.map((g) => ({
-      id: g.id,
-      size: g.size,
-      topMembers: g.topMembers.flatMap((did) => actors.get(did) ?? []),
-    }));
+    const partition = await service(ctx).partition(tag, algorithm ?? undefined);
+    if (!partition) return [];
+    const wantsInsights = ['label', 'keywords', 'representatives', 'structure'].some((field) => selects(info, field));
+    const report = wantsInsights && ctx.services.insights ? await ctx.services.insights.report(tag, partition.algorithm) : null;
+    return presentCommunities(ctx, partition, report);
   }
 
   @Mutation(() => ScoresResult, {

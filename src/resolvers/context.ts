@@ -3,6 +3,7 @@
  * across an ingest), the services resolvers call, and whether the caller showed the API key.
  */
 import type { CentralityService } from '../analytics/centrality-service.js';
+import type { CommunityInsights } from '../analytics/community-insights.js';
 import type { ExportRequest, ExportService } from '../export/export-service.js';
 import type { GraphDatabase } from '../graph/database.js';
 import { readGraphFingerprint, type GraphFingerprint } from '../graph/graph-version.js';
@@ -12,7 +13,10 @@ import type { WatchService } from '../watch/watch-service.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 /** What the API needs of CentralityService: typed from it, so a change there breaks the build here. */
-export type CentralityProvider = Pick<CentralityService, 'centrality' | 'communities'>;
+export type CentralityProvider = Pick<CentralityService, 'centrality' | 'communities' | 'partition'>;
+
+/** What the API needs of CommunityInsights. */
+export type InsightsProvider = Pick<CommunityInsights, 'report' | 'suggestFollows' | 'bridges'>;
 
 /** What the API needs of ExportService. */
 export type ExportProvider = Pick<ExportService, 'create' | 'open'>;
@@ -21,6 +25,8 @@ export type ExportColumnName = NonNullable<ExportRequest['extraColumns']>[number
 export interface ApiServices {
   readonly ingest: IngestController;
   readonly centrality?: CentralityProvider;
+  /** Absent: communities answer without names or structure, and the insight queries answer INTERNAL. */
+  readonly insights?: InsightsProvider;
   readonly exports?: ExportProvider;
   /** Absent: every read goes to Neo4j. */
   readonly readModel?: Pick<ReadModel, 'state'>;

@@ -2,6 +2,7 @@
 import { ActorResolver } from './actor-resolver.js';
 import { AnalyticsResolver } from './analytics-resolver.js';
 import { CommunityGraphResolver } from './community-graph-resolver.js';
+import { CommunityInsightsResolver } from './community-insights-resolver.js';
 import { ActorConnectionResolver } from './connection-resolver.js';
 import { ExportResolver } from './export-resolver.js';
 import { GrowthResolver } from './growth-resolver.js';
@@ -19,6 +20,7 @@ export const RESOLVERS = [
   CommunityGraphResolver,
   SubgraphResolver,
   AnalyticsResolver,
+  CommunityInsightsResolver,
   HashtagResolver,
   GrowthResolver,
   OverlapResolver,

@@ -5,6 +5,7 @@
  */
 import { registerEnumType } from 'type-graphql';
 import { CENTRALITY_METRICS, type CentralityMetric as CentralityMetricValue } from '../core/centrality.js';
+import { COMMUNITY_ALGORITHMS, type CommunityAlgorithm as CommunityAlgorithmValue } from '../core/community-algorithm.js';
 import { EXPORT_FORMATS, type ExportFormat as ExportFormatValue } from '../core/export-format.js';
 import { INGEST_STAGES, INGEST_STATUSES, type IngestStage as IngestStageValue, type IngestStatus as IngestStatusValue } from '../core/ingest-run.js';
 import { SCOPES, type Scope as ScopeValue } from '../core/scope.js';
@@ -131,5 +132,16 @@ registerEnumType(IngestStage, {
     FOLLOWS: { description: "Fetching each member's profile and follow list (profiles have no stage of their own)." },
     FINALISE: { description: 'Pruning what the crawl did not see again (members who left, follows no longer listed) and settling the totals.' },
     DONE: { description: 'The crawl ran to its end (a SUCCEEDED run).' },
+  },
+});
+
+export const CommunityAlgorithm = enumObject(COMMUNITY_ALGORITHMS);
+export type CommunityAlgorithm = CommunityAlgorithmValue;
+registerEnumType(CommunityAlgorithm, {
+  name: 'CommunityAlgorithm',
+  description: 'How communities are found. Both maximise modularity over follows read as undirected ties.',
+  valuesConfig: {
+    LOUVAIN: { description: 'Louvain (the default): runs from memory on any server; a community may be internally disconnected.' },
+    LEIDEN: { description: 'Leiden: refines communities so every one is connected. Needs the GDS plugin.' },
   },
 });

@@ -65,16 +65,55 @@ export class RankedActor {
   rank!: number;
 }
 
-@ObjectType({ description: 'A Louvain community among the members of a hashtag.' })
+@ObjectType({ description: 'Structure of a follow graph: a hashtag community, or one community within it.' })
+export class GraphStructure {
+  @Field(() => Int, { description: 'Actors in it.' })
+  actors!: number;
+
+  @Field(() => Int, { description: 'FOLLOWS between two of its actors.' })
+  follows!: number;
+
+  @Field(() => Float, { description: 'Follows over possible follows: follows / (actors × (actors − 1)).' })
+  density!: number;
+
+  @Field(() => Float, { description: 'Share of its follows that are followed back.' })
+  reciprocity!: number;
+
+  @Field(() => Float, { description: 'Mean local clustering coefficient of follows read as undirected ties.' })
+  clustering!: number;
+
+  @Field(() => Int, { description: 'Largest k with a k-core: a group where everyone has at least k ties inside the group.' })
+  maxCore!: number;
+}
+
+@ObjectType({ description: 'A community among the members of a hashtag (Louvain or Leiden).' })
 export class Community {
-  @Field(() => Int, { description: 'Louvain community id, as on Actor.community for the same hashtag and graph version.' })
+  @Field(() => Int, {
+    description:
+      'Community id. Stable: a recomputation (a new ingest, new follows) gives a community the id of the previous community most of whose members it holds; new communities get ids never used before. As on Actor.community for the default algorithm.',
+  })
   id!: number;
 
   @Field(() => Int, { description: 'Number of members in this community.' })
   size!: number;
 
-  @Field(() => [Actor], { description: 'Highest PageRank first.' })
+  @Field(() => [Actor], { description: 'Highest PageRank (over the whole hashtag) first.' })
   topMembers!: Ref<Actor>[];
+
+  @Field(() => [ID], { description: 'DIDs of all its members, by DID: enough to colour a graph by this partition.' })
+  memberDids!: string[];
+
+  @Field(() => String, { nullable: true, description: 'A name: its top keywords joined by " · "; null when its members share no distinctive words.' })
+  label!: string | null;
+
+  @Field(() => [String], { description: "What sets it apart: words of its members' bios and #hashtags they post with, by TF-IDF." })
+  keywords!: string[];
+
+  @Field(() => [Actor], { description: 'Its most central members: highest PageRank over the follows inside the community.' })
+  representatives!: Ref<Actor>[];
+
+  @Field(() => GraphStructure, { nullable: true, description: 'Density, reciprocity, clustering and k-core of the follows inside it (null on servers without insights).' })
+  structure!: GraphStructure | null;
 }
 
 @ObjectType({ description: 'Counts of the crawled graph of one hashtag.' })

@@ -85,6 +85,7 @@ export interface StartServerOptions {
   readonly db: GraphDatabase;
   readonly ingest: IngestController;
   readonly centrality?: CentralityProvider;
+  readonly insights?: ApiServices['insights'];
   readonly exports?: ExportProvider;
   /** Absent: every graph read goes to Neo4j. */
   readonly readModel?: ApiServices['readModel'];
@@ -127,7 +128,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const rateLimiter = new RateLimiter({ perMinute: config.server.rateLimitPerMinute, burst: config.server.rateLimitBurst });
   const apiKey = new ApiKey(config.server.apiKey);
   redact(config.server.apiKey); // should the key ever reach an error message, the log shows [REDACTED]
-  const services: ApiServices = { ingest: options.ingest, centrality: options.centrality, exports: options.exports, readModel: options.readModel, watch: options.watch };
+  const services: ApiServices = { ingest: options.ingest, centrality: options.centrality, insights: options.insights, exports: options.exports, readModel: options.readModel, watch: options.watch };
   const webDir = options.webDir === null ? null : resolve(options.webDir ?? DEFAULT_WEB_DIR);
   const serveWeb = webDir !== null && (await isDirectory(webDir));
 

@@ -103,6 +103,9 @@ describe('error codes', () => {
       communities: async () => {
         throw new Error(secret);
       },
+      partition: async () => {
+        throw new Error(secret);
+      },
     };
     const dev = await startTestServer({ db, centrality: failing });
     const prod = await startTestServer({ db, centrality: failing, env: { NODE_ENV: 'production' } });

@@ -19,6 +19,7 @@ export async function startTestServer(args: {
   env?: Record<string, string>;
   ingest?: IngestController;
   centrality?: CentralityProvider;
+  insights?: ApiServices['insights'];
   exports?: ExportProvider;
   watch?: ApiServices['watch'];
   webDir?: string | null;
@@ -45,6 +46,7 @@ export async function startTestServer(args: {
     db: args.db,
     ingest: args.ingest ?? new IngestService({ db: args.db, config, logger }),
     centrality: args.centrality,
+    insights: args.insights,
     exports: args.exports,
     readModel,
     watch: args.watch,

@@ -15,6 +15,8 @@ import { runNeo4jctl } from './neo4j.js';
 import { waitForSignal } from './serve.js';
 
 const HASHTAG = 'databs';
+/** Planted topical groups: the demo community has real structure for the community view to find. */
+const DEMO_GROUPS = 6;
 
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {
@@ -35,8 +37,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
     startedNeo4j = true;
   }
 
-  const devnet = await startDevnet({ members, seed, port: 0, rateLimit: { requests: 1000, seconds: 10 } });
-  say(`Local AT Protocol network (devnet) at ${devnet.url}: #${HASHTAG}, ${members} members, seed ${seed}`);
+  const devnet = await startDevnet({ members, seed, groups: DEMO_GROUPS, port: 0, rateLimit: { requests: 1000, seconds: 10 } });
+  say(`Local AT Protocol network (devnet) at ${devnet.url}: #${HASHTAG}, ${members} members in ${DEMO_GROUPS} planted groups, seed ${seed}`);
   const config = loadConfig({
     ...process.env,
     BSKY_SERVICE: devnet.url,
@@ -45,7 +47,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     BSKY_RATE_LIMIT: '1000/10',
   });
   // Runs record what they crawled: only a finished crawl of this very devnet may be reused.
-  const source = `devnet seed=${seed} members=${members}`;
+  const source = `devnet seed=${seed} members=${members} groups=${DEMO_GROUPS}`;
   const app = await startApp(config, logger, { sourceLabel: source });
   try {
     const last = (await listRuns(app.db, 1, HASHTAG))[0];

@@ -17,7 +17,10 @@ export async function devnetCommand(argv: string[]): Promise<number> {
     truth: { type: 'string' },
     faults: { type: 'string' },
     live: { type: 'boolean' },
+    groups: { type: 'string' },
   });
+  const groups = values.groups === undefined ? undefined : Number(values.groups);
+  if (groups !== undefined && !(Number.isInteger(groups) && groups >= 0 && groups <= 8)) throw new UsageError('--groups must be an integer from 0 to 8');
   const errorRate = values['error-rate'] === undefined ? undefined : Number(values['error-rate']);
   if (errorRate !== undefined && !(errorRate >= 0 && errorRate < 1)) throw new UsageError('--error-rate must be a number from 0 to 1');
   let latencyMs: [number, number] | undefined;
@@ -39,6 +42,7 @@ export async function devnetCommand(argv: string[]): Promise<number> {
   await runDevnetCli({
     members: positiveInt('--members', values.members, 100_000),
     seed: values.seed,
+    ...(groups !== undefined ? { groups } : {}),
     port,
     rateLimit: values.rate ? parseRateLimit(values.rate, '--rate') : undefined,
     searchCap: positiveInt('--search-cap', values['search-cap']),

@@ -98,7 +98,7 @@ describe('BatchWriter back-pressure', () => {
   it('writes a small batch after the linger, and drain() waits for everything added', async () => {
     const db = fakeDatabase();
     const { w } = writer(db);
-    w.addMembers([{ did: 'did:plc:a', handle: 'a.test', displayName: null, avatar: null, posts: 1, firstAt: 't', lastAt: 't' }], [{ did: 'did:plc:a', order: 0 }], '{"cp":1}');
+    w.addMembers([{ did: 'did:plc:a', handle: 'a.test', displayName: null, avatar: null, posts: 1, firstAt: 't', lastAt: 't', coTags: [] }], [{ did: 'did:plc:a', order: 0 }], '{"cp":1}');
     await w.addFollowsPage('did:plc:a', targets(3));
     w.completeMember('did:plc:a');
     const drained = tracked(w.drain());

@@ -19,7 +19,7 @@ describe('schema.graphql', () => {
     const signatures = compact.replace(/\( /g, '(').replace(/ \)/g, ')');
     for (const signature of [
       'actor(handleOrDid: String!): Actor',
-      'communities(hashtag: String!): [Community!]!',
+      'communities(algorithm: CommunityAlgorithm hashtag: String!): [Community!]!',
       'hashtags: [HashtagStats!]!',
       'ingestRun(id: ID!): IngestRun',
       'startIngest(input: IngestInput!): IngestRun!',
