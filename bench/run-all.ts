@@ -21,7 +21,7 @@ const runs: Array<[string, string[]]> = quick
       ['ingest.ts', ['5000', '100', '--no-baseline']],
       ['neo4j-writes.ts', ['200000']],
     ];
-for (const extra of ['api-load.ts', 'read-latency.ts', 'view-load.ts', 'centrality.ts', 'export.ts']) {
+for (const extra of ['api-load.ts', 'read-latency.ts', 'view-load.ts', 'communities.ts', 'centrality.ts', 'export.ts']) {
   if (existsSync(`${ROOT}bench/${extra}`)) runs.push([extra, quick ? ['--quick'] : []]);
 }
 
