@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CentralityService } from '../../src/analytics/centrality-service.js';
+import { CommunityInsights } from '../../src/analytics/community-insights.js';
 import { loadConfig } from '../../src/config/config.js';
 import { ExportService } from '../../src/export/export-service.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
@@ -41,6 +42,8 @@ interface Hook {
   selected(): string | null;
   cameraAnimating(): boolean;
   layoutSettled: boolean;
+  communityNames: string;
+  communityOf(did: string): number | null;
 }
 declare const window: { __graphView?: Hook };
 
@@ -65,6 +68,12 @@ async function waitUntilReady(p: Page, hashtag: string, timeout = 120_000): Prom
   expect(error).toBeNull();
 }
 
+/** The server's community names (and partition) arrived and were drawn. */
+async function namesApplied(): Promise<void> {
+  await page.waitForFunction(() => ['loaded', 'error'].includes(window.__graphView!.communityNames), null, { timeout: 120_000 });
+  expect(await page.evaluate(() => window.__graphView!.communityNames)).toBe('loaded');
+}
+
 beforeAll(async () => {
   const build = ensureWebBuild();
   db = openTestDatabase();
@@ -75,11 +84,13 @@ beforeAll(async () => {
 
   const config = loadConfig({ NEO4J_URI: process.env.NEO4J_URI, NEO4J_PASSWORD: process.env.NEO4J_PASSWORD, PORT: '0', LOG_LEVEL: 'warn' });
   const logger = createLogger('warn', 'e2e', () => {});
+  const centrality = new CentralityService(db);
   server = await startServer({
     config,
     db,
     ingest: new IngestService({ db, config, logger }),
-    centrality: new CentralityService(db),
+    centrality,
+    insights: new CommunityInsights(db, centrality),
     exports: new ExportService(db, mkdtempSync(join(tmpdir(), 'exports-'))),
     logger,
     host: '127.0.0.1',
@@ -128,6 +139,7 @@ describe('graph view', () => {
     const options = await page.$$eval('[data-testid=hashtag-select] option', (os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent })));
     expect(options.map((o) => o.value)).toEqual([big.hashtag, small.hashtag]);
     await page.locator('[data-testid=legend-community]').first().waitFor({ state: 'visible' });
+    await namesApplied();
     legend = await legendText();
     expect(legend.length).toBeGreaterThan(1);
 
@@ -176,6 +188,7 @@ describe('graph view', () => {
     await page.selectOption('[data-testid=hashtag-select]', big.hashtag);
     await waitUntilReady(page, big.hashtag);
     expect(await page.evaluate(() => window.__graphView!.nodeCount())).toBe(big.members.length);
+    await namesApplied();
     // Same data, same communities and colours after switching away and back.
     expect(await legendText()).toEqual(legend);
   }, 180_000);
@@ -227,6 +240,44 @@ describe('graph view', () => {
     await page.waitForFunction(() => !window.__graphView!.cameraAnimating(), null, { timeout: 10_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'graph-view.png') });
   }, 120_000);
+
+  it("names communities in the legend as the API does, recolours by Leiden on request, and suggests follows for a clicked member", async () => {
+    const query = `query($h: String!, $a: CommunityAlgorithm) { communities(hashtag: $h, algorithm: $a) { id label memberDids } }`;
+    const louvain = await graphql<{ communities: Array<{ id: number; label: string | null; memberDids: string[] }> }>(server.url, query, { h: big.hashtag, a: 'LOUVAIN' });
+    expect(louvain.errors).toBeUndefined();
+    const labelOf = new Map(louvain.data!.communities.map((c) => [c.id, c.label]));
+    const entries = await page.locator('[data-testid=legend-community]').evaluateAll((items) =>
+      items.map((i) => ({ id: Number(i.getAttribute('data-community')), label: i.querySelector('[data-testid=legend-label]')?.textContent ?? null })),
+    );
+    expect(entries.length).toBeGreaterThan(1);
+    for (const e of entries) expect(e.label).toBe(labelOf.get(e.id) ?? null);
+    expect(entries.some((e) => e.label !== null)).toBe(true);
+
+    // Leiden: every drawn member is coloured by the server's Leiden community.
+    await page.selectOption('[data-testid=community-algorithm]', 'LEIDEN');
+    await page.waitForFunction(() => window.__graphView!.communityNames === 'loaded' && new URL(location.href).searchParams.get('communities') === 'leiden', null, { timeout: 120_000 });
+    const leiden = await graphql<{ communities: Array<{ id: number; memberDids: string[] }> }>(server.url, query, { h: big.hashtag, a: 'LEIDEN' });
+    const expected = new Map(leiden.data!.communities.flatMap((c) => c.memberDids.map((d) => [d, c.id] as [string, number])));
+    const drawn = await page.evaluate((dids) => dids.map((d) => window.__graphView!.communityOf(d)), big.members.slice(0, 300));
+    expect(drawn).toEqual(big.members.slice(0, 300).map((d) => expected.get(d)));
+    await page.selectOption('[data-testid=community-algorithm]', 'LOUVAIN');
+    await page.waitForFunction(() => window.__graphView!.communityNames === 'loaded' && !new URL(location.href).searchParams.has('communities'), null, { timeout: 60_000 });
+
+    // Suggestions for the selected member: the API's, in its order.
+    const selected = await page.evaluate(() => window.__graphView!.selected());
+    expect(selected).not.toBeNull();
+    await page.waitForFunction(() => document.querySelector('[data-testid=profile-panel]')?.getAttribute('data-suggestions-state') === 'loaded', null, { timeout: 30_000 });
+    const shown = await page.locator('[data-testid=suggestion-item]').evaluateAll((items) => items.map((i) => i.getAttribute('data-did')));
+    const api = await graphql<{ suggestFollows: Array<{ actor: { did: string } }> }>(
+      server.url,
+      'query($a: String!, $h: String!) { suggestFollows(actor: $a, hashtag: $h, first: 8) { actor { did } } }',
+      { a: selected!, h: big.hashtag },
+    );
+    expect(api.errors).toBeUndefined();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown).toEqual(api.data!.suggestFollows.map((s) => s.actor.did));
+    for (const did of shown) expect(big.outOf.get(selected!)?.has(did!) ?? false).toBe(false);
+  }, 240_000);
 
   it('exports the community as CSV through the export mutation', async () => {
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-testid=export-csv]')]);

@@ -18,6 +18,13 @@ export type CentralityMetric =
   /** PageRank over FOLLOWS (damping 0.85): followed by well-followed actors. */
   | 'PAGERANK';
 
+/** How communities are found. Both maximise modularity over follows read as undirected ties. */
+export type CommunityAlgorithm =
+  /** Leiden: refines communities so every one is connected. Needs the GDS plugin. */
+  | 'LEIDEN'
+  /** Louvain (the default): runs from memory on any server; a community may be internally disconnected. */
+  | 'LOUVAIN';
+
 /** Optional CSV columns beyond the default ones. */
 export type ExportColumn =
   /** source_did and target_did columns. */
@@ -53,6 +60,15 @@ export type Scope =
   /** Members of the hashtag and the FOLLOWS edges among them. */
   | 'COMMUNITY';
 
+export type SuggestFollowsQueryVariables = Exact<{
+  actor: string;
+  hashtag: string;
+  first?: number | null | undefined;
+}>;
+
+
+export type SuggestFollowsQuery = { readonly suggestFollows: ReadonlyArray<{ readonly score: number, readonly followedByYourFollows: number, readonly actor: { readonly did: string, readonly handle: string, readonly displayName: string | null, readonly avatar: string | null, readonly followersCount: number | null, readonly followsCount: number | null, readonly postsCount: number | null, readonly pagerank: number | null, readonly community: number | null } }> };
+
 export type HashtagsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -82,6 +98,14 @@ export type ExportMutationVariables = Exact<{
 
 
 export type ExportMutation = { readonly exportCsv: { readonly id: string, readonly url: string, readonly rows: number, readonly bytes: number } };
+
+export type CommunityNamesQueryVariables = Exact<{
+  hashtag: string;
+  algorithm?: CommunityAlgorithm | null | undefined;
+}>;
+
+
+export type CommunityNamesQuery = { readonly communities: ReadonlyArray<{ readonly id: number, readonly size: number, readonly label: string | null, readonly keywords: ReadonlyArray<string>, readonly memberDids: ReadonlyArray<string> }> };
 
 export type CentralityQueryVariables = Exact<{
   metric: CentralityMetric;

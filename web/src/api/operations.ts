@@ -45,4 +45,16 @@ query CommunityGraph($hashtag: String!, $scope: Scope, $limit: Int) {
 }
 ${ACTOR_FIELDS}`;
 
-export const OPERATIONS = { HASHTAGS, CENTRALITY, MUTUAL_FOLLOWS, EXPORT, COMMUNITY_GRAPH } as const;
+/** Names and members of the communities (after the first frame: a cold computation takes seconds). */
+export const COMMUNITY_NAMES = `
+query CommunityNames($hashtag: String!, $algorithm: CommunityAlgorithm) {
+  communities(hashtag: $hashtag, algorithm: $algorithm) { id size label keywords memberDids }
+}`;
+
+export const SUGGEST_FOLLOWS = `
+query SuggestFollows($actor: String!, $hashtag: String!, $first: Int) {
+  suggestFollows(actor: $actor, hashtag: $hashtag, first: $first) { actor { ...ViewActor } score followedByYourFollows }
+}
+${ACTOR_FIELDS}`;
+
+export const OPERATIONS = { HASHTAGS, CENTRALITY, MUTUAL_FOLLOWS, EXPORT, COMMUNITY_GRAPH, COMMUNITY_NAMES, SUGGEST_FOLLOWS } as const;

@@ -1,7 +1,7 @@
 /** The graph view's operations, one function each, typed at the boundary. */
 import { graphql } from './client.js';
-import { CENTRALITY, EXPORT, HASHTAGS, MUTUAL_FOLLOWS } from './operations.js';
-import type { Actor, ActorPage, CentralityMetric, CsvExport, ExportFormat, HashtagStats, RankedActor, Scope } from './types.js';
+import { CENTRALITY, COMMUNITY_NAMES, EXPORT, HASHTAGS, MUTUAL_FOLLOWS, SUGGEST_FOLLOWS } from './operations.js';
+import type { Actor, ActorPage, CentralityMetric, CommunityAlgorithm, CsvExport, ExportFormat, HashtagStats, RankedActor, Scope, ServerCommunity, Suggestion } from './types.js';
 
 export async function fetchHashtags(signal?: AbortSignal): Promise<HashtagStats[]> {
   const data = await graphql<{ hashtags: HashtagStats[] }>(HASHTAGS, {}, signal);
@@ -34,4 +34,14 @@ export async function fetchMutualFollows(args: { actor: string; hashtag: string 
 export async function requestExport(input: { hashtag: string; scope: Scope; format: ExportFormat }): Promise<CsvExport> {
   const data = await graphql<{ exportCsv: CsvExport }>(EXPORT, { input });
   return data.exportCsv;
+}
+
+export async function fetchCommunityNames(args: { hashtag: string; algorithm: CommunityAlgorithm }, signal?: AbortSignal): Promise<ServerCommunity[]> {
+  const data = await graphql<{ communities: ServerCommunity[] }>(COMMUNITY_NAMES, args, signal);
+  return data.communities;
+}
+
+export async function fetchSuggestions(args: { actor: string; hashtag: string; first: number }, signal?: AbortSignal): Promise<Suggestion[]> {
+  const data = await graphql<{ suggestFollows: Suggestion[] }>(SUGGEST_FOLLOWS, args, signal);
+  return data.suggestFollows;
 }

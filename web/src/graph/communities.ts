@@ -4,6 +4,7 @@
  * here with graphology's Louvain, seeded for stable colours.
  */
 import louvain from 'graphology-communities-louvain';
+import type { CommunityAlgorithm, ServerCommunity } from '../api/types.js';
 import { shortLabel, type ViewModel, type ViewGraph } from './model.js';
 import { seededRandom, seedOf } from './random.js';
 
@@ -22,10 +23,15 @@ export interface LegendCommunity {
   readonly top: string[];
   /** Their handles, same order. */
   readonly topHandles: string[];
+  /** The server's name for it (its top keywords), when the server has one. */
+  readonly label: string | null;
+  readonly keywords: readonly string[];
 }
 
 export interface CommunityAssignment {
   readonly origin: 'server' | 'browser';
+  /** Which partition colours the graph: the stored Louvain ids, or one the server computed on request. */
+  readonly algorithm: CommunityAlgorithm;
   /** Coloured communities, largest first; the rest share OTHER_COLOUR. */
   readonly coloured: LegendCommunity[];
   readonly otherCount: number;
@@ -46,10 +52,29 @@ export function assignCommunities(model: ViewModel, seedText: string): Community
     const parts = louvain(model.follows, { rng: seededRandom(seedOf(seedText)), getEdgeWeight: null });
     graph.updateEachNodeAttributes((node, a) => ({ ...a, community: parts[node] ?? -1 }), { attributes: ['community'] });
   }
-  return colourCommunities(graph, fromServer ? 'server' : 'browser');
+  return colourCommunities(graph, fromServer ? 'server' : 'browser', 'LOUVAIN');
 }
 
-function colourCommunities(graph: ViewGraph, origin: 'server' | 'browser'): CommunityAssignment {
+/**
+ * The server's partition and names. For the stored algorithm the ids are the ones already drawn
+ * (stable ids), so only names are added; for another one the nodes are recoloured by its members.
+ */
+export function applyServerCommunities(model: ViewModel, current: CommunityAssignment, algorithm: CommunityAlgorithm, communities: readonly ServerCommunity[]): CommunityAssignment {
+  const byId = new Map(communities.map((c) => [c.id, c]));
+  let assignment = current;
+  if (algorithm !== current.algorithm || current.origin === 'browser') {
+    const of = new Map<string, number>();
+    for (const c of communities) for (const did of c.memberDids) of.set(did, c.id);
+    model.graph.updateEachNodeAttributes((node, a) => ({ ...a, community: of.get(node) ?? -1 }), { attributes: ['community'] });
+    assignment = colourCommunities(model.graph, 'server', algorithm);
+  }
+  return {
+    ...assignment,
+    coloured: assignment.coloured.map((c) => ({ ...c, label: byId.get(c.id)?.label ?? null, keywords: byId.get(c.id)?.keywords ?? [] })),
+  };
+}
+
+function colourCommunities(graph: ViewGraph, origin: 'server' | 'browser', algorithm: CommunityAlgorithm): CommunityAssignment {
   const members = new Map<number, string[]>();
   graph.forEachNode((node, a) => {
     if (a.community < 0) return;
@@ -69,9 +94,11 @@ function colourCommunities(graph: ViewGraph, origin: 'server' | 'browser'): Comm
     colour: colourOf.get(id) as string,
     top: [],
     topHandles: [],
+    label: null,
+    keywords: [],
   }));
   const colouredNodes = coloured.reduce((n, c) => n + c.size, 0);
-  return { origin, coloured, otherCount: ranked.length - coloured.length, otherNodes: graph.order - colouredNodes, total: ranked.length };
+  return { origin, algorithm, coloured, otherCount: ranked.length - coloured.length, otherNodes: graph.order - colouredNodes, total: ranked.length };
 }
 
 /** Names each legend entry by its biggest nodes, once sizes are known. */

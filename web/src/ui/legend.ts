@@ -1,12 +1,31 @@
 /** What colours and sizes mean: the biggest communities by their best-known members, and the size metric. */
 import type { CommunityAssignment } from '../graph/communities.js';
 import { OTHER_COLOUR } from '../graph/communities.js';
+import type { CommunityAlgorithm } from '../api/types.js';
 import { clear, compact, h } from './dom.js';
 
-export function renderLegend(root: HTMLElement, c: CommunityAssignment, sizeExplain: string, drawn: { nodes: number; edges: number; drawnEdges: number }): void {
+export function renderLegend(
+  root: HTMLElement,
+  c: CommunityAssignment,
+  sizeExplain: string,
+  drawn: { nodes: number; edges: number; drawnEdges: number },
+  onAlgorithm: ((algorithm: CommunityAlgorithm) => void) | null,
+): void {
   clear(root);
-  const origin = c.origin === 'server' ? 'Louvain, from the server' : 'Louvain, computed here';
-  root.append(h('h2', {}, h('span', {}, 'Communities'), h('small', { title: origin }, `${c.total} · ${c.origin === 'server' ? 'server' : 'browser'}`)));
+  const name = c.algorithm === 'LEIDEN' ? 'Leiden' : 'Louvain';
+  const origin = c.origin === 'server' ? `${name}, from the server` : `${name}, computed here`;
+  const picker = onAlgorithm
+    ? h(
+        'select',
+        { testid: 'community-algorithm', title: 'Community algorithm', onchange: (e: Event) => onAlgorithm((e.target as HTMLSelectElement).value as CommunityAlgorithm) },
+        ...(['LOUVAIN', 'LEIDEN'] as const).map((a) => {
+          const option = h('option', { value: a }, a === 'LEIDEN' ? 'Leiden' : 'Louvain');
+          (option as HTMLOptionElement).selected = a === c.algorithm;
+          return option;
+        }),
+      )
+    : null;
+  root.append(h('h2', {}, h('span', {}, 'Communities'), picker, h('small', { title: origin }, `${c.total} · ${c.origin === 'server' ? 'server' : 'browser'}`)));
   const list = h('ul', { testid: 'legend-communities' });
   for (const group of c.coloured) {
     const swatch = h('span', { class: 'dot' });
@@ -14,9 +33,13 @@ export function renderLegend(root: HTMLElement, c: CommunityAssignment, sizeExpl
     list.append(
       h(
         'li',
-        { testid: 'legend-community', 'data-community': group.id, title: group.topHandles.map((x) => `@${x}`).join(', ') },
+        {
+          testid: 'legend-community',
+          'data-community': group.id,
+          title: [group.keywords.length ? `Keywords: ${group.keywords.join(', ')}` : '', `Top: ${group.topHandles.map((x) => `@${x}`).join(', ')}`].filter(Boolean).join('\n'),
+        },
         swatch,
-        h('span', { class: 'names' }, group.top.length ? group.top.join(', ') : `Community ${group.id}`),
+        group.label ? h('span', { class: 'names', testid: 'legend-label' }, group.label) : h('span', { class: 'names' }, group.top.length ? group.top.join(', ') : `Community ${group.id}`),
         h('span', { class: 'count' }, compact(group.size)),
       ),
     );

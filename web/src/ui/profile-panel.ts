@@ -2,7 +2,7 @@
  * The side panel of a clicked actor: profile, counts on Bluesky and inside the drawn graph, its
  * community, and its mutual follows as the API reports them (each one clickable when drawn).
  */
-import type { Actor, ActorPage } from '../api/types.js';
+import type { Actor, ActorPage, Suggestion } from '../api/types.js';
 import type { ViewGraph, ViewModel } from '../graph/model.js';
 import { displayName } from '../graph/model.js';
 import { OTHER_COLOUR } from '../graph/communities.js';
@@ -15,11 +15,14 @@ export interface PanelContext {
   /** 1-based rank of the actor by the size metric, among drawn nodes with a score. */
   readonly rank: number | null;
   readonly communityLabel: string | null;
+  /** The hashtag whose members to suggest (null: no suggestions, as in the ALL scope). */
+  readonly suggestionsFor: string | null;
 }
 
 export class ProfilePanel {
   private mutualList: HTMLUListElement | null = null;
   private mutualTitle: HTMLElement | null = null;
+  private suggestionList: HTMLUListElement | null = null;
   private current: string | null = null;
 
   constructor(
@@ -71,9 +74,57 @@ export class ProfilePanel {
     this.mutualTitle = h('div', { class: 'section-title' }, h('span', {}, 'Mutual follows'), h('span', { testid: 'mutuals-count' }, '…'));
     this.mutualList = h('ul', { class: 'mutuals', testid: 'mutuals' }, h('li', { class: 'loading' }, 'Loading…'));
     this.root.append(this.mutualTitle, this.mutualList);
+    this.suggestionList = null;
+    if (ctx.suggestionsFor) {
+      this.suggestionList = h('ul', { class: 'mutuals', testid: 'suggestions' }, h('li', { class: 'loading' }, 'Loading…'));
+      this.root.append(
+        h('div', { class: 'section-title', title: `Members of #${ctx.suggestionsFor} not followed yet, by how many of this actor's follows follow them (Adamic–Adar)` }, h('span', {}, 'Suggested follows')),
+        this.suggestionList,
+      );
+      this.root.dataset.suggestionsState = 'loading';
+    } else delete this.root.dataset.suggestionsState;
     this.root.hidden = false;
     this.root.dataset.did = actor.did;
     this.root.dataset.mutualsState = 'loading';
+  }
+
+  /** Fills the suggested follows, unless the panel moved on to someone else meanwhile. */
+  showSuggestions(did: string, suggestions: readonly Suggestion[], graph: ViewGraph): void {
+    if (did !== this.current || !this.suggestionList) return;
+    const list = this.suggestionList;
+    clear(list);
+    if (suggestions.length === 0) list.append(h('li', { class: 'empty' }, 'No suggestions: none of their follows follows another member'));
+    for (const s of suggestions) {
+      const drawn = graph.hasNode(s.actor.did);
+      const colour = drawn ? graph.getNodeAttribute(s.actor.did, 'color') : OTHER_COLOUR;
+      list.append(
+        h(
+          'li',
+          {
+            testid: 'suggestion-item',
+            'data-did': s.actor.did,
+            class: drawn ? '' : 'outside',
+            title: `Followed by ${s.followedByYourFollows} of their follows`,
+            onclick: drawn ? () => this.onSelect(s.actor.did) : null,
+          },
+          avatar(s.actor, colour, true),
+          h(
+            'span',
+            { class: 'suggestion-text' },
+            h('span', { class: 'suggestion-name' }, displayName(s.actor)),
+            h('span', { class: 'suggestion-handle' }, `followed by ${compact(s.followedByYourFollows)} of their follows`),
+          ),
+        ),
+      );
+    }
+    this.root.dataset.suggestionsState = 'loaded';
+  }
+
+  showSuggestionsError(did: string, message: string): void {
+    if (did !== this.current || !this.suggestionList) return;
+    clear(this.suggestionList);
+    this.suggestionList.append(h('li', { class: 'empty' }, `No suggestions: ${message}`));
+    this.root.dataset.suggestionsState = 'error';
   }
 
   /** Fills the mutual follows, unless the panel moved on to someone else meanwhile. */

@@ -5,9 +5,9 @@
  */
 import { ApiError, apiKey } from '../api/client.js';
 import { loadCommunityGraph, VIEW_LIMIT, type CommunityGraph } from '../api/community-graph.js';
-import { fetchCentrality, fetchHashtags, fetchMutualFollows } from '../api/queries.js';
-import type { ExportFormat, HashtagStats, RankedActor, Scope } from '../api/types.js';
-import { assignCommunities, nameCommunities, type CommunityAssignment } from '../graph/communities.js';
+import { fetchCentrality, fetchCommunityNames, fetchHashtags, fetchMutualFollows, fetchSuggestions } from '../api/queries.js';
+import type { CommunityAlgorithm, ExportFormat, HashtagStats, RankedActor, Scope } from '../api/types.js';
+import { applyServerCommunities, assignCommunities, nameCommunities, type CommunityAssignment } from '../graph/communities.js';
 import { placeAt, placeByCommunity, placeFromPrevious } from '../graph/initial-positions.js';
 import { buildViewModel, positionsOf, type ViewModel } from '../graph/model.js';
 import { applySizes, isLocalMetric, largestNodes, localScores, SIZE_METRICS, type SizeMetric } from '../graph/sizes.js';
@@ -125,6 +125,9 @@ export class GraphViewApp {
   private generation = 0;
   private loadAbort: AbortController | null = null;
   private mutualAbort: AbortController | null = null;
+  private namesAbort: AbortController | null = null;
+  /** The server's community names arrived for the drawn graph (tests wait on it). */
+  communityNamesState: 'none' | 'loading' | 'loaded' | 'error' = 'none';
   private readonly search: SearchBox;
   private readonly panel: ProfilePanel;
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -370,6 +373,8 @@ export class GraphViewApp {
       this.firstReady = false;
       this.setPhase('ready');
       if (pending) void this.renderer.focus(pending, this.panelWidth());
+      // Names (and another algorithm's partition) after the first frame: a cold computation takes seconds.
+      void this.loadCommunityNames(generation, model);
       // A cached layout drew without the follows graph: build it now rather than on the first click.
       setTimeout(() => {
         if (this.model === model) void model.follows.order;
@@ -397,6 +402,8 @@ export class GraphViewApp {
     this.layout?.stop();
     this.layout = null;
     this.mutualAbort?.abort();
+    this.namesAbort?.abort();
+    this.communityNamesState = 'none';
     this.panel.hide();
     this.el.stage.classList.remove('panel-open');
     this.renderer?.kill();
@@ -466,11 +473,44 @@ export class GraphViewApp {
 
   private renderLegend(): void {
     if (!this.model || !this.communities) return;
-    renderLegend(this.el.legend, this.communities, this.metricInfo().explain, {
-      nodes: this.model.graph.order,
-      edges: this.model.followCount,
-      drawnEdges: this.model.drawnEdges,
-    });
+    const pickable = this.state.scope === 'COMMUNITY' && this.state.hashtag !== null;
+    renderLegend(
+      this.el.legend,
+      this.communities,
+      this.metricInfo().explain,
+      { nodes: this.model.graph.order, edges: this.model.followCount, drawnEdges: this.model.drawnEdges },
+      pickable ? (algorithm) => this.setAlgorithm(algorithm) : null,
+    );
+  }
+
+  /** Recolours by another algorithm's partition (the server computes it; the layout stays). */
+  setAlgorithm(algorithm: CommunityAlgorithm): void {
+    if (algorithm === this.state.algorithm || !this.model) return;
+    this.state.algorithm = algorithm;
+    writeUrlState(this.state);
+    void this.loadCommunityNames(this.generation, this.model);
+  }
+
+  private async loadCommunityNames(generation: number, model: ViewModel): Promise<void> {
+    const { hashtag, scope, algorithm } = this.state;
+    if (!hashtag || scope !== 'COMMUNITY' || !this.communities) return;
+    this.namesAbort?.abort();
+    const abort = new AbortController();
+    this.namesAbort = abort;
+    this.communityNamesState = 'loading';
+    try {
+      const communities = await fetchCommunityNames({ hashtag, algorithm }, abort.signal);
+      if (generation !== this.generation || this.model !== model || !this.communities) return;
+      this.communities = nameCommunities(model.graph, applyServerCommunities(model, this.communities, algorithm, communities));
+      this.renderLegend();
+      const selected = this.renderer?.selection();
+      if (selected) this.selectActor(selected, { fly: false });
+      this.communityNamesState = 'loaded';
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      this.communityNamesState = 'error';
+      this.toast(`Community names: ${(err as Error).message}`);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -500,11 +540,13 @@ export class GraphViewApp {
     const attrs = model.graph.getNodeAttributes(did);
     renderer.select(did);
     const group = this.communities?.coloured.find((c) => c.id === attrs.community);
+    const suggestionsFor = this.state.scope === 'COMMUNITY' ? this.state.hashtag : null;
     this.panel.show(attrs.actor, {
       model,
       metricLabel: this.metricInfo().label,
       rank: this.rankOf.get(did) ?? null,
-      communityLabel: group ? `Community of ${group.top.join(', ')} (${compact(group.size)} actors)` : attrs.community >= 0 ? 'A small community' : null,
+      communityLabel: group ? `${group.label ? `${group.label}: community of` : 'Community of'} ${group.top.join(', ')} (${compact(group.size)} actors)` : attrs.community >= 0 ? 'A small community' : null,
+      suggestionsFor,
     });
     this.el.stage.classList.add('panel-open');
     this.state.actor = attrs.actor.handle ?? did;
@@ -520,6 +562,14 @@ export class GraphViewApp {
         if (!abort.signal.aborted) this.panel.showMutualsError(did, (err as Error).message);
       },
     );
+    if (suggestionsFor) {
+      fetchSuggestions({ actor: did, hashtag: suggestionsFor, first: 8 }, abort.signal).then(
+        (list) => this.panel.showSuggestions(did, list, model.graph),
+        (err: unknown) => {
+          if (!abort.signal.aborted) this.panel.showSuggestionsError(did, (err as Error).message);
+        },
+      );
+    }
   }
 
   /** Pixels the side panel covers on the right of the graph (0 when closed). */

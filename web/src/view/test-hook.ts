@@ -20,6 +20,10 @@ export interface GraphViewHook {
   readonly layoutSettled: boolean;
   /** The server's graphVersion of the drawn graph. */
   readonly graphVersion: string | null;
+  /** Whether the server's community names (and the chosen algorithm's partition) were applied. */
+  readonly communityNames: 'none' | 'loading' | 'loaded' | 'error';
+  /** Community id of a drawn node (as coloured now). */
+  communityOf(did: string): number | null;
   /** Nodes in the drawn graph. */
   nodeCount(): number;
   /** Nodes sigma has display data for and does not hide. */
@@ -53,6 +57,13 @@ export function installTestHook(app: GraphViewApp, graphContainer: HTMLElement):
     },
     get phase() {
       return app.phase;
+    },
+    get communityNames() {
+      return app.communityNamesState;
+    },
+    communityOf(did: string) {
+      const graph = app.model?.graph;
+      return graph?.hasNode(did) ? (graph.getNodeAttribute(did, 'community') as number) : null;
     },
     get error() {
       return app.error;

@@ -1,5 +1,5 @@
 /** The view's state in the address bar, so a picture can be shared: ?hashtag=…&scope=…&size=…&actor=… */
-import type { Scope } from '../api/types.js';
+import type { CommunityAlgorithm, Scope } from '../api/types.js';
 import { SIZE_METRICS, type SizeMetric } from '../graph/sizes.js';
 
 export interface ViewState {
@@ -12,6 +12,8 @@ export interface ViewState {
   layoutMs: number | null;
   /** Edge budget override: a number or 'all'; null = automatic (see edge-budget.ts). */
   edges: string | null;
+  /** Which partition colours the nodes: ?communities=leiden. */
+  algorithm: CommunityAlgorithm;
 }
 
 export function readUrlState(): ViewState {
@@ -27,6 +29,7 @@ export function readUrlState(): ViewState {
     actor: p.get('actor') || null,
     layoutMs: p.has('layoutMs') && Number.isFinite(layout) && layout >= 0 ? layout : null,
     edges: p.get('edges'),
+    algorithm: p.get('communities')?.toUpperCase() === 'LEIDEN' ? 'LEIDEN' : 'LOUVAIN',
   };
 }
 
@@ -37,6 +40,7 @@ export function writeUrlState(state: ViewState): void {
   set('scope', state.scope === 'COMMUNITY' ? null : state.scope);
   set('size', state.metric === 'PAGERANK' ? null : state.metric);
   set('actor', state.actor);
+  set('communities', state.algorithm === 'LOUVAIN' ? null : state.algorithm.toLowerCase());
   const query = p.toString();
   window.history.replaceState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
 }
