@@ -14,6 +14,10 @@ export interface IngestCounters {
   retries: number;
   waits: number;
   searchPages: number;
+  /** Search windows (`until` moved back past the service's result cap): more than 1 means the cap was hit. */
+  searchWindows: number;
+  /** Members whose follow list could not be read to the end (their stored edges were kept). */
+  incompleteFollowLists: number;
   posts: number;
   members: number;
   membersDone: number;
@@ -23,7 +27,7 @@ export interface IngestCounters {
 }
 
 export const EMPTY_COUNTERS: Readonly<IngestCounters> = Object.freeze({
-  requests: 0, retries: 0, waits: 0, searchPages: 0, posts: 0, members: 0, membersDone: 0, profiles: 0, actors: 0, follows: 0,
+  requests: 0, retries: 0, waits: 0, searchPages: 0, searchWindows: 0, incompleteFollowLists: 0, posts: 0, members: 0, membersDone: 0, profiles: 0, actors: 0, follows: 0,
 });
 
 export interface IngestRunRecord {

@@ -10,8 +10,6 @@ export class CrawlCounters {
   /** What each stage adds to; request counters are refreshed by `now()`. */
   readonly run: IngestCounters;
   stage: IngestStage;
-  /** Members whose follow lists could not be read to the end (their edges were kept). */
-  incompleteMembers = 0;
 
   constructor(
     /** Counters the run had stored before this process took it up (zero for a new run). */

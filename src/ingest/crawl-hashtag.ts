@@ -118,7 +118,7 @@ export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
     counters.run.actors = totals.actors;
     counters.stage = 'DONE';
     counters.report();
-    return { counters: counters.now(), removedMembers: totals.removedMembers, removedFollows: totals.removedFollows, incompleteMembers: counters.incompleteMembers };
+    return { counters: counters.now(), removedMembers: totals.removedMembers, removedFollows: totals.removedFollows, incompleteMembers: counters.run.incompleteFollowLists };
   } catch (err) {
     tasks.fail(err as Error);
     await tasks.abandon();

@@ -67,7 +67,7 @@ export async function crawlFollows(deps: FollowsCrawlerDeps, did: string): Promi
   }
   if (stopped()) return;
   if (why === null) return writer.completeMember(did);
-  deps.counters.incompleteMembers++;
+  deps.counters.run.incompleteFollowLists++;
   deps.logger.warn('follows not read to the end; the member keeps its stored follows', { did, reason: why });
   writer.incompleteMember(did);
 }

@@ -33,6 +33,7 @@ export async function driveSearch(deps: SearchDriverDeps): Promise<void> {
   for await (const page of searchHashtag(deps.client, deps.search, checkpoint.search)) {
     if (tasks.stopped) break;
     counters.run.searchPages = page.state.pages;
+    counters.run.searchWindows = page.state.windows ?? 1;
     counters.run.posts = page.state.matched;
     const { rows, fresh } = aggregateMembers(page.matching, known, deps.search.hashtag);
     const order = known.size;

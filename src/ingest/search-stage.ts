@@ -15,6 +15,8 @@ export interface SearchCheckpoint {
   oldestAt: string | null;
   boundaryUris: string[];
   windowNew: number;
+  /** Windows opened so far (absent in checkpoints written before it was counted: read as 1). */
+  windows?: number;
   matched: number;
   pages: number;
   done: boolean;
@@ -33,7 +35,7 @@ export interface SearchPageResult {
 }
 
 export function initialSearchState(options: SearchOptions): SearchCheckpoint {
-  return { cursor: null, until: options.until ?? null, oldestAt: null, boundaryUris: [], windowNew: 0, matched: 0, pages: 0, done: false };
+  return { cursor: null, until: options.until ?? null, oldestAt: null, boundaryUris: [], windowNew: 0, windows: 1, matched: 0, pages: 0, done: false };
 }
 
 export async function* searchHashtag(
@@ -89,6 +91,7 @@ export async function* searchHashtag(
         state.until = state.oldestAt;
         state.cursor = null;
         state.windowNew = 0;
+        state.windows = (state.windows ?? 1) + 1;
       } else {
         state.done = true;
       }

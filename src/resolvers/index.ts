@@ -3,6 +3,7 @@ import { ActorResolver } from './actor-resolver.js';
 import { AnalyticsResolver } from './analytics-resolver.js';
 import { CommunityGraphResolver } from './community-graph-resolver.js';
 import { CommunityInsightsResolver } from './community-insights-resolver.js';
+import { CompletenessResolver } from './completeness-resolver.js';
 import { ActorConnectionResolver } from './connection-resolver.js';
 import { ExportResolver } from './export-resolver.js';
 import { GrowthResolver } from './growth-resolver.js';
@@ -25,6 +26,7 @@ export const RESOLVERS = [
   GrowthResolver,
   OverlapResolver,
   IngestResolver,
+  CompletenessResolver,
   WatchResolver,
   ExportResolver,
 ] as const;

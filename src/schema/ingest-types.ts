@@ -46,6 +46,15 @@ export class IngestRun {
   @Field(() => Int, { description: 'Pages of post search results read.' })
   searchPages!: number;
 
+  @Field(() => Int, { description: "Search windows: the search moves `until` back each time the service's result cap ends a window." })
+  searchWindows!: number;
+
+  @Field({ description: "Whether the search hit the service's result cap (more than one window): older posts were reached by moving `until` back." })
+  searchCapHit!: boolean;
+
+  @Field(() => Int, { description: 'Members whose follow list could not be read to the end (errors skipped; their stored follows were kept).' })
+  incompleteFollowLists!: number;
+
   @Field(() => Int, { description: 'Posts found that carry the hashtag.' })
   posts!: number;
 

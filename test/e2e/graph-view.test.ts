@@ -253,6 +253,14 @@ describe('graph view', () => {
     for (const e of entries) expect(e.label).toBe(labelOf.get(e.id) ?? null);
     expect(entries.some((e) => e.label !== null)).toBe(true);
 
+    // Under the legend: how much of the profiles' follows the graph holds, from completeness(hashtag).
+    const completeness = await graphql<{ completeness: { listedShare: number | null } }>(server.url, '{ completeness(hashtag: "databs") { listedShare } }');
+    const share = Math.min(1, completeness.data!.completeness.listedShare!);
+    await page.locator('[data-testid=completeness]').waitFor({ state: 'visible', timeout: 30_000 });
+    const line = await page.locator('[data-testid=completeness]').textContent();
+    expect(line).toMatch(/^Crawl: [\d.]+% of profiles' follows/);
+    expect(Number(/([\d.]+)%/.exec(line!)![1])).toBeCloseTo(share * 100, 0);
+
     // Leiden: every drawn member is coloured by the server's Leiden community.
     await page.selectOption('[data-testid=community-algorithm]', 'LEIDEN');
     await page.waitForFunction(() => window.__graphView!.communityNames === 'loaded' && new URL(location.href).searchParams.get('communities') === 'leiden', null, { timeout: 120_000 });

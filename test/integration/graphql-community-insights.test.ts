@@ -53,7 +53,8 @@ function assignmentOf(list: CommunityAnswer[]): Map<string, number> {
 beforeAll(async () => {
   db = openTestDatabase();
   await resetGraph(db);
-  devnet = await startDevnet({ members: 240, seed: 11, groups: GROUPS, rateLimit: false });
+  // A small search cap: the crawl needs several `until` windows, which the completeness report shows.
+  devnet = await startDevnet({ members: 240, seed: 11, groups: GROUPS, rateLimit: false, searchCap: 100 });
   const ingest = new IngestService({ db, config: configFor(devnet, { BSKY_CONCURRENCY: '8' }), logger: createLogger('warn') });
   const run = await ingest.run({ hashtag: 'databs' });
   await ingest.shutdown();
@@ -174,6 +175,41 @@ describe('communities of a community with planted groups', () => {
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const none = await graphql(server.url, `{ communities(hashtag: "nosuchtag") { id } bridges(hashtag: "nosuchtag") { ties } }`);
     expect(none.data).toEqual({ communities: [], bridges: [] });
+  }, 60_000);
+});
+
+describe('completeness', () => {
+  const QUERY = `{ completeness(hashtag: "databs", sample: 3) {
+    members membersWithoutProfile membersCompared membersShort followsListed followsOnProfiles followsGap listedShare largestGaps { did }
+    lastRun { status searchWindows searchCapHit incompleteFollowLists searchPages }
+  } }`;
+
+  it('reports what the crawl could not see, as a count over the stored graph does', async () => {
+    const before = await graphql(server.url, QUERY);
+    expect(before.errors).toBeUndefined();
+    const c = before.data!.completeness;
+    const listed = await db.read<{ n: number }>(`MATCH (a:Actor)-[:POSTED_WITH]->(:Hashtag {name: 'databs'}), (a)-[f:FOLLOWS]->() RETURN count(f) AS n`);
+    expect(c).toMatchObject({ members: members.length, membersWithoutProfile: 0, membersCompared: members.length, membersShort: 0, followsGap: 0, largestGaps: [] });
+    expect(c.followsListed).toBe(Number(listed[0]!.n));
+    // The profiles' counts are the devnet's; the earlier test added follows the profiles do not count yet.
+    const memberSet = new Set(members);
+    const onProfiles = devnet.community.actors.filter((a) => memberSet.has(a.did)).reduce((n, a) => n + a.followsCount, 0);
+    expect(c.followsOnProfiles).toBe(onProfiles);
+    expect(c.listedShare).toBeCloseTo(c.followsListed / onProfiles, 12);
+    expect(c.lastRun).toMatchObject({ status: 'SUCCEEDED', searchCapHit: true, incompleteFollowLists: 0 });
+    expect(c.lastRun.searchWindows).toBeGreaterThan(1);
+
+    // What the AppView leaves out (a blocked or deleted account's follow), and a member without a profile.
+    const [short, other] = [...members].sort();
+    const [own] = await db.read<{ listed: number; claimed: number }>(`MATCH (a:Actor {did: $did}) RETURN COUNT { (a)-[:FOLLOWS]->() } AS listed, a.followsCount AS claimed`, { did: short });
+    const gap = Number(own!.claimed) - (Number(own!.listed) - 4);
+    await db.write(`MATCH (:Actor {did: $did})-[f:FOLLOWS]->() WITH f LIMIT 4 DELETE f`, { did: short });
+    await db.write(`MATCH (a:Actor {did: $did}) REMOVE a.profileFetchedAt`, { did: other });
+    const after = (await graphql(server.url, QUERY)).data!.completeness;
+    expect(after).toMatchObject({ membersWithoutProfile: 1, membersShort: 1, followsGap: gap, followsListed: c.followsListed - 4, largestGaps: [{ did: short }] });
+    expect(after.listedShare).toBeCloseTo((c.followsListed - 4) / c.followsOnProfiles, 12);
+    const unknown = await graphql(server.url, `{ completeness(hashtag: "nosuchtag") { members } }`);
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   }, 60_000);
 });
 

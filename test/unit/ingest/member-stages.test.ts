@@ -77,7 +77,7 @@ describe('crawlFollows evidence', () => {
     await f.run();
     expect(f.outcome.complete).toEqual([]);
     expect(f.outcome.incomplete).toEqual(['did:plc:m']);
-    expect(f.counters.incompleteMembers).toBe(1);
+    expect(f.counters.run.incompleteFollowLists).toBe(1);
     expect(f.asked.length).toBeLessThanOrEqual(3);
   });
 

@@ -117,4 +117,11 @@ export type CentralityQueryVariables = Exact<{
 
 export type CentralityQuery = { readonly centrality: ReadonlyArray<{ readonly score: number, readonly rank: number, readonly actor: { readonly did: string } }> };
 
+export type CompletenessQueryVariables = Exact<{
+  hashtag: string;
+}>;
+
+
+export type CompletenessQuery = { readonly completeness: { readonly members: number, readonly membersWithoutProfile: number, readonly membersShort: number, readonly followsGap: number, readonly listedShare: number | null, readonly lastRun: { readonly searchCapHit: boolean, readonly searchWindows: number, readonly incompleteFollowLists: number } | null } };
+
 export type ViewActorFragment = { readonly did: string, readonly handle: string, readonly displayName: string | null, readonly avatar: string | null, readonly followersCount: number | null, readonly followsCount: number | null, readonly postsCount: number | null, readonly pagerank: number | null, readonly community: number | null };

@@ -57,4 +57,13 @@ query SuggestFollows($actor: String!, $hashtag: String!, $first: Int) {
 }
 ${ACTOR_FIELDS}`;
 
-export const OPERATIONS = { HASHTAGS, CENTRALITY, MUTUAL_FOLLOWS, EXPORT, COMMUNITY_GRAPH, COMMUNITY_NAMES, SUGGEST_FOLLOWS } as const;
+/** What the drawn graph omits (shown under the legend). */
+export const COMPLETENESS = `
+query Completeness($hashtag: String!) {
+  completeness(hashtag: $hashtag, sample: 0) {
+    members membersWithoutProfile membersShort followsGap listedShare
+    lastRun { searchCapHit searchWindows incompleteFollowLists }
+  }
+}`;
+
+export const OPERATIONS = { HASHTAGS, CENTRALITY, MUTUAL_FOLLOWS, EXPORT, COMMUNITY_GRAPH, COMMUNITY_NAMES, SUGGEST_FOLLOWS, COMPLETENESS } as const;

@@ -1,7 +1,7 @@
 /** The graph view's operations, one function each, typed at the boundary. */
 import { graphql } from './client.js';
-import { CENTRALITY, COMMUNITY_NAMES, EXPORT, HASHTAGS, MUTUAL_FOLLOWS, SUGGEST_FOLLOWS } from './operations.js';
-import type { Actor, ActorPage, CentralityMetric, CommunityAlgorithm, CsvExport, ExportFormat, HashtagStats, RankedActor, Scope, ServerCommunity, Suggestion } from './types.js';
+import { CENTRALITY, COMMUNITY_NAMES, COMPLETENESS, EXPORT, HASHTAGS, MUTUAL_FOLLOWS, SUGGEST_FOLLOWS } from './operations.js';
+import type { Actor, ActorPage, CentralityMetric, CommunityAlgorithm, Completeness, CsvExport, ExportFormat, HashtagStats, RankedActor, Scope, ServerCommunity, Suggestion } from './types.js';
 
 export async function fetchHashtags(signal?: AbortSignal): Promise<HashtagStats[]> {
   const data = await graphql<{ hashtags: HashtagStats[] }>(HASHTAGS, {}, signal);
@@ -44,4 +44,9 @@ export async function fetchCommunityNames(args: { hashtag: string; algorithm: Co
 export async function fetchSuggestions(args: { actor: string; hashtag: string; first: number }, signal?: AbortSignal): Promise<Suggestion[]> {
   const data = await graphql<{ suggestFollows: Suggestion[] }>(SUGGEST_FOLLOWS, args, signal);
   return data.suggestFollows;
+}
+
+export async function fetchCompleteness(hashtag: string, signal?: AbortSignal): Promise<Completeness> {
+  const data = await graphql<{ completeness: Completeness }>(COMPLETENESS, { hashtag }, signal);
+  return data.completeness;
 }

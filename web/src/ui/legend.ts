@@ -1,7 +1,7 @@
 /** What colours and sizes mean: the biggest communities by their best-known members, and the size metric. */
 import type { CommunityAssignment } from '../graph/communities.js';
 import { OTHER_COLOUR } from '../graph/communities.js';
-import type { CommunityAlgorithm } from '../api/types.js';
+import type { CommunityAlgorithm, Completeness } from '../api/types.js';
 import { clear, compact, h } from './dom.js';
 
 export function renderLegend(
@@ -10,6 +10,7 @@ export function renderLegend(
   sizeExplain: string,
   drawn: { nodes: number; edges: number; drawnEdges: number },
   onAlgorithm: ((algorithm: CommunityAlgorithm) => void) | null,
+  completeness: Completeness | null = null,
 ): void {
   clear(root);
   const name = c.algorithm === 'LEIDEN' ? 'Leiden' : 'Louvain';
@@ -64,7 +65,23 @@ export function renderLegend(
       ),
     ),
   );
+  if (completeness) root.append(completenessLine(completeness));
   root.hidden = false;
+}
+
+/** One line on what the graph omits; the details in its tooltip. */
+function completenessLine(c: Completeness): HTMLElement {
+  const share = c.listedShare === null ? null : Math.min(1, c.listedShare);
+  const parts = [
+    share === null ? 'follow counts unknown' : `${(share * 100).toFixed(share >= 0.995 && share < 1 ? 1 : 0)}% of profiles' follows`,
+    c.membersWithoutProfile ? `${compact(c.membersWithoutProfile)} without profile` : null,
+    c.lastRun?.searchCapHit ? `search cap hit (${c.lastRun.searchWindows} windows)` : null,
+  ].filter(Boolean);
+  const detail = [
+    `${compact(c.membersShort)} members list fewer follows than their profile (${compact(c.followsGap)} missing: blocked, deleted or taken-down accounts the AppView leaves out)`,
+    c.lastRun ? `${c.lastRun.incompleteFollowLists} follow lists could not be read to the end` : 'no ingest run recorded',
+  ].join('\n');
+  return h('div', { class: 'completeness', testid: 'completeness', title: detail }, `Crawl: ${parts.join(' · ')}`);
 }
 
 function sizeKey(): SVGSVGElement {

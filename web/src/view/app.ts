@@ -5,8 +5,8 @@
  */
 import { ApiError, apiKey } from '../api/client.js';
 import { loadCommunityGraph, VIEW_LIMIT, type CommunityGraph } from '../api/community-graph.js';
-import { fetchCentrality, fetchCommunityNames, fetchHashtags, fetchMutualFollows, fetchSuggestions } from '../api/queries.js';
-import type { CommunityAlgorithm, ExportFormat, HashtagStats, RankedActor, Scope } from '../api/types.js';
+import { fetchCentrality, fetchCommunityNames, fetchCompleteness, fetchHashtags, fetchMutualFollows, fetchSuggestions } from '../api/queries.js';
+import type { CommunityAlgorithm, Completeness, ExportFormat, HashtagStats, RankedActor, Scope } from '../api/types.js';
 import { applyServerCommunities, assignCommunities, nameCommunities, type CommunityAssignment } from '../graph/communities.js';
 import { placeAt, placeByCommunity, placeFromPrevious } from '../graph/initial-positions.js';
 import { buildViewModel, positionsOf, type ViewModel } from '../graph/model.js';
@@ -128,6 +128,7 @@ export class GraphViewApp {
   private namesAbort: AbortController | null = null;
   /** The server's community names arrived for the drawn graph (tests wait on it). */
   communityNamesState: 'none' | 'loading' | 'loaded' | 'error' = 'none';
+  private completeness: Completeness | null = null;
   private readonly search: SearchBox;
   private readonly panel: ProfilePanel;
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -404,6 +405,7 @@ export class GraphViewApp {
     this.mutualAbort?.abort();
     this.namesAbort?.abort();
     this.communityNamesState = 'none';
+    this.completeness = null;
     this.panel.hide();
     this.el.stage.classList.remove('panel-open');
     this.renderer?.kill();
@@ -480,6 +482,7 @@ export class GraphViewApp {
       this.metricInfo().explain,
       { nodes: this.model.graph.order, edges: this.model.followCount, drawnEdges: this.model.drawnEdges },
       pickable ? (algorithm) => this.setAlgorithm(algorithm) : null,
+      this.completeness,
     );
   }
 
@@ -498,6 +501,15 @@ export class GraphViewApp {
     const abort = new AbortController();
     this.namesAbort = abort;
     this.communityNamesState = 'loading';
+    // Best effort: the legend works without it.
+    fetchCompleteness(hashtag, abort.signal).then(
+      (c) => {
+        if (generation !== this.generation || this.model !== model) return;
+        this.completeness = c;
+        this.renderLegend();
+      },
+      () => undefined,
+    );
     try {
       const communities = await fetchCommunityNames({ hashtag, algorithm }, abort.signal);
       if (generation !== this.generation || this.model !== model || !this.communities) return;
