@@ -17,6 +17,8 @@ export interface Structure {
   readonly clustering: number;
   /** The largest k such that a k-core exists (every actor in it has ≥ k ties inside it). */
   readonly maxCore: number;
+  /** How many of its actors have how many followers inside it. */
+  readonly inDegreeDistribution: readonly DegreeBucket[];
 }
 
 /** Undirected simple adjacency over `nodes` (others ignored), as sorted index arrays. */
@@ -52,6 +54,7 @@ export function structureOf(graph: FollowGraph, nodes: readonly string[] = graph
     reciprocity: follows > 0 ? reciprocated / follows : 0,
     clustering: n > 0 ? localClustering(ties).reduce((a, b) => a + b, 0) / n : 0,
     maxCore: Math.max(0, ...coreNumbersOf(ties)),
+    inDegreeDistribution: inDegreeDistribution(graph, nodes),
   };
 }
 

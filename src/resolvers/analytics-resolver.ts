@@ -76,7 +76,7 @@ export class AnalyticsResolver {
     const tag = hashtagArg(hashtag);
     const partition = await service(ctx).partition(tag, algorithm ?? undefined);
     if (!partition) return [];
-    const wantsInsights = ['label', 'keywords', 'representatives', 'structure'].some((field) => selects(info, field));
+    const wantsInsights = ['label', 'keywords', 'representatives', 'structure', 'coreNumbers'].some((field) => selects(info, field));
     const report = wantsInsights && ctx.services.insights ? await ctx.services.insights.report(tag, partition.algorithm) : null;
     return presentCommunities(ctx, partition, report);
   }

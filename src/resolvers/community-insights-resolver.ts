@@ -6,7 +6,7 @@ import { fixedItems, perItem } from '../schema/complexity.js';
 import { CommunityAlgorithm } from '../schema/enums.js';
 import { internal, notFound } from '../schema/errors.js';
 import { hydrateActors, resolveActor } from './actor-presentation.js';
-import { presentCommunities } from './community-presentation.js';
+import { presentCommunities, presentStructure } from './community-presentation.js';
 import type { ApiContext, InsightsProvider } from './context.js';
 
 export const MAX_SUGGESTIONS = 100;
@@ -31,7 +31,7 @@ export class CommunityInsightsResolver {
       algorithm: report.algorithm,
       graphVersion: report.graphVersion,
       modularity: report.modularity,
-      structure: { ...report.structure },
+      structure: presentStructure(report.structure),
       inDegreeDistribution: report.inDegree.map((b) => ({ ...b })),
       communities: await presentCommunities(ctx, report.partition, report),
     };

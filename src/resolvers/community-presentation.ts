@@ -1,7 +1,8 @@
 /** Communities on the wire: a partition's groups (and, when asked for, their names and structure) with hydrated actors. */
 import type { Partition } from '../analytics/centrality-service.js';
 import type { CommunityReport } from '../analytics/community-insights.js';
-import type { Community } from '../schema/graph-types.js';
+import type { Structure } from '../analytics/graph-structure.js';
+import type { Community, GraphStructure } from '../schema/graph-types.js';
 import { hydrateActors } from './actor-presentation.js';
 import type { ApiContext } from './context.js';
 
@@ -19,15 +20,21 @@ export async function presentCommunities(ctx: ApiContext, partition: Partition, 
   const hydrate = (list: readonly string[]) => list.flatMap((did) => actors.get(did) ?? []);
   return partition.groups.map((g) => {
     const profile = profiles.get(g.id);
+    const memberDids = (membersOf.get(g.id) ?? []).sort();
     return {
       id: g.id,
       size: g.size,
       topMembers: hydrate(g.topMembers),
-      memberDids: (membersOf.get(g.id) ?? []).sort(),
+      memberDids,
+      coreNumbers: report ? memberDids.map((did) => report.cores.get(did) ?? 0) : [],
       label: profile?.label ?? null,
       keywords: [...(profile?.keywords ?? [])],
       representatives: hydrate(profile?.representatives ?? []),
-      structure: profile ? { ...profile.structure } : null,
+      structure: profile ? presentStructure(profile.structure) : null,
     };
   });
+}
+
+export function presentStructure(s: Structure): GraphStructure {
+  return { ...s, inDegreeDistribution: s.inDegreeDistribution.map((b) => ({ ...b })) };
 }

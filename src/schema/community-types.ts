@@ -2,19 +2,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Actor, type Ref } from './actor-types.js';
 import { CommunityAlgorithm } from './enums.js';
-import { Community, GraphStructure } from './graph-types.js';
-
-@ObjectType({ description: 'Actors with followers in this range (powers of two: 0, 1, 2–3, 4–7, …).' })
-export class DegreeBucket {
-  @Field(() => Int, { description: 'Fewest followers in the bucket (inclusive).' })
-  min!: number;
-
-  @Field(() => Int, { description: 'Most followers in the bucket (inclusive).' })
-  max!: number;
-
-  @Field(() => Int, { description: 'Actors in the bucket.' })
-  actors!: number;
-}
+import { Community, DegreeBucket, GraphStructure } from './graph-types.js';
 
 @ObjectType({ description: "Structure of a hashtag's follow graph and of its communities." })
 export class CommunityStats {

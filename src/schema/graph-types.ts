@@ -65,6 +65,18 @@ export class RankedActor {
   rank!: number;
 }
 
+@ObjectType({ description: 'Actors with followers in this range (powers of two: 0, 1, 2–3, 4–7, …).' })
+export class DegreeBucket {
+  @Field(() => Int, { description: 'Fewest followers in the bucket (inclusive).' })
+  min!: number;
+
+  @Field(() => Int, { description: 'Most followers in the bucket (inclusive).' })
+  max!: number;
+
+  @Field(() => Int, { description: 'Actors in the bucket.' })
+  actors!: number;
+}
+
 @ObjectType({ description: 'Structure of a follow graph: a hashtag community, or one community within it.' })
 export class GraphStructure {
   @Field(() => Int, { description: 'Actors in it.' })
@@ -84,6 +96,9 @@ export class GraphStructure {
 
   @Field(() => Int, { description: 'Largest k with a k-core: a group where everyone has at least k ties inside the group.' })
   maxCore!: number;
+
+  @Field(() => [DegreeBucket], { description: 'How many of its actors have how many followers inside it.' })
+  inDegreeDistribution!: DegreeBucket[];
 }
 
 @ObjectType({ description: 'A community among the members of a hashtag (Louvain or Leiden).' })
@@ -102,6 +117,12 @@ export class Community {
 
   @Field(() => [ID], { description: 'DIDs of all its members, by DID: enough to colour a graph by this partition.' })
   memberDids!: string[];
+
+  @Field(() => [Int], {
+    description:
+      "Core number of each member in memberDids' order, over the whole hashtag's follows read as undirected ties (k-core: the member is in a group where everyone has at least k ties inside the group). Empty on servers without insights.",
+  })
+  coreNumbers!: number[];
 
   @Field(() => String, { nullable: true, description: 'A name: its top keywords joined by " · "; null when its members share no distinctive words.' })
   label!: string | null;

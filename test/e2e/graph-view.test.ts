@@ -271,6 +271,26 @@ describe('graph view', () => {
     await page.selectOption('[data-testid=community-algorithm]', 'LOUVAIN');
     await page.waitForFunction(() => window.__graphView!.communityNames === 'loaded' && !new URL(location.href).searchParams.has('communities'), null, { timeout: 60_000 });
 
+    // The k-core filter hides the members outside the chosen core, as the API numbers them.
+    const cores = await graphql<{ communities: Array<{ memberDids: string[]; coreNumbers: number[] }> }>(server.url, `{ communities(hashtag: "databs") { memberDids coreNumbers } }`);
+    const coreOf = new Map(cores.data!.communities.flatMap((c) => c.memberDids.map((d, i) => [d, c.coreNumbers[i]!] as [string, number])));
+    const maxCore = Math.max(...coreOf.values());
+    const k = Math.ceil(maxCore / 2);
+    await page.$eval('[data-testid=kcore-filter]', (el, value) => {
+      (el as HTMLInputElement).value = String(value);
+      el.dispatchEvent(new Event('change'));
+    }, k);
+    const kept = [...coreOf.values()].filter((c) => c >= k).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(big.members.length);
+    await page.waitForFunction((n) => window.__graphView!.renderedNodeCount() === n, kept, { timeout: 10_000 });
+    expect(await page.locator('[data-testid=kcore-label]').textContent()).toContain(`Core ≥ ${k}`);
+    await page.$eval('[data-testid=kcore-filter]', (el) => {
+      (el as HTMLInputElement).value = '0';
+      el.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction((n) => window.__graphView!.renderedNodeCount() === n, big.members.length, { timeout: 10_000 });
+
     // Suggestions for the selected member: the API's, in its order.
     const selected = await page.evaluate(() => window.__graphView!.selected());
     expect(selected).not.toBeNull();

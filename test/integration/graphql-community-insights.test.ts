@@ -117,6 +117,21 @@ describe('communities of a community with planted groups', () => {
     expect(stats.modularity).toBeGreaterThan(0.25);
     expect(stats.structure).toEqual(expectStructure(members));
     for (const c of stats.communities) expect(c.structure).toEqual(expectStructure(c.memberDids));
+    // Core numbers per member (over the whole hashtag), aligned with memberDids.
+    const cores = bruteCores(members);
+    const listed = await communities('LOUVAIN');
+    const r2 = await graphql(server.url, `{ communities(hashtag: "databs") { memberDids coreNumbers structure { inDegreeDistribution { min max actors } } } }`);
+    for (const c of r2.data!.communities) {
+      expect(c.coreNumbers).toEqual(c.memberDids.map((d: string) => cores.get(d)));
+      // Followers inside the community, bucketed by powers of two.
+      const inside = new Set<string>(c.memberDids);
+      const within = new Map<string, number>(c.memberDids.map((d: string) => [d, 0]));
+      for (const [s, t] of edges) if (inside.has(s) && inside.has(t)) within.set(t, within.get(t)! + 1);
+      for (const b of c.structure.inDegreeDistribution) expect(b.actors).toBe([...within.values()].filter((f) => f >= b.min && f <= b.max).length);
+      expect(c.structure.inDegreeDistribution.reduce((n: number, b: { actors: number }) => n + b.actors, 0)).toBe(c.memberDids.length);
+    }
+    expect(Math.max(...r2.data!.communities.flatMap((c: { coreNumbers: number[] }) => c.coreNumbers))).toBe(stats.structure.maxCore);
+    expect(listed.length).toBe(stats.communities.length);
     const followers = new Map(members.map((d) => [d, 0]));
     for (const [, t] of edges) followers.set(t, followers.get(t)! + 1);
     const total = stats.inDegreeDistribution.reduce((n: number, b: { actors: number }) => n + b.actors, 0);
@@ -294,6 +309,32 @@ function expectStructure(nodes: string[]) {
     clustering: expect.closeTo(n ? clustering / n : 0, 9),
     maxCore,
   };
+}
+
+/** The largest k whose k-core (of undirected ties among `nodes`) still holds each node. */
+function bruteCores(nodes: string[]): Map<string, number> {
+  const inside = new Set(nodes);
+  const ties = new Map(nodes.map((n) => [n, new Set<string>()]));
+  for (const [s, t] of edges) {
+    if (!inside.has(s) || !inside.has(t)) continue;
+    ties.get(s)!.add(t);
+    ties.get(t)!.add(s);
+  }
+  const core = new Map(nodes.map((n) => [n, 0]));
+  const alive = new Set(nodes);
+  for (let k = 1; alive.size > 0; k++) {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const n of [...alive]) {
+        if ([...ties.get(n)!].filter((x) => alive.has(x)).length >= k) continue;
+        alive.delete(n);
+        changed = true;
+      }
+    }
+    for (const n of alive) core.set(n, k);
+  }
+  return core;
 }
 
 function bruteSuggestions(did: string): Array<{ did: string; score: number; via: number }> {

@@ -42,7 +42,10 @@ describe('graph structure', () => {
   it('a triangle with a tail: clustering, cores, reciprocity and density by hand', () => {
     const g = buildFollowGraph(nodes(4), [['d0', 'd1'], ['d1', 'd0'], ['d1', 'd2'], ['d2', 'd0'], ['d2', 'd3']]);
     const s = structureOf(g);
-    expect(s).toEqual({ actors: 4, follows: 5, density: 5 / 12, reciprocity: 2 / 5, clustering: expect.closeTo((1 + 1 + 1 / 3 + 0) / 4, 12), maxCore: 2 });
+    expect(s).toEqual({ actors: 4, follows: 5, density: 5 / 12, reciprocity: 2 / 5, clustering: expect.closeTo((1 + 1 + 1 / 3 + 0) / 4, 12),
+      maxCore: 2,
+      inDegreeDistribution: [{ min: 0, max: 0, actors: 0 }, { min: 1, max: 1, actors: 3 }, { min: 2, max: 3, actors: 1 }],
+    });
     expect(coreNumbers(g)).toEqual(new Map([['d0', 2], ['d1', 2], ['d2', 2], ['d3', 1]]));
   });
 

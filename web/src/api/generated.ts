@@ -92,20 +92,20 @@ export type CommunityGraphQueryVariables = Exact<{
 
 export type CommunityGraphQuery = { readonly communityGraph: { readonly edgeIndex: ReadonlyArray<number>, readonly graphVersion: string, readonly truncated: boolean, readonly nodes: ReadonlyArray<{ readonly did: string, readonly handle: string, readonly displayName: string | null, readonly avatar: string | null, readonly followersCount: number | null, readonly followsCount: number | null, readonly postsCount: number | null, readonly pagerank: number | null, readonly community: number | null }> } };
 
-export type ExportMutationVariables = Exact<{
-  input: ExportInput;
-}>;
-
-
-export type ExportMutation = { readonly exportCsv: { readonly id: string, readonly url: string, readonly rows: number, readonly bytes: number } };
-
 export type CommunityNamesQueryVariables = Exact<{
   hashtag: string;
   algorithm?: CommunityAlgorithm | null | undefined;
 }>;
 
 
-export type CommunityNamesQuery = { readonly communities: ReadonlyArray<{ readonly id: number, readonly size: number, readonly label: string | null, readonly keywords: ReadonlyArray<string>, readonly memberDids: ReadonlyArray<string> }> };
+export type CommunityNamesQuery = { readonly communities: ReadonlyArray<{ readonly id: number, readonly size: number, readonly label: string | null, readonly keywords: ReadonlyArray<string>, readonly memberDids: ReadonlyArray<string>, readonly coreNumbers: ReadonlyArray<number> }> };
+
+export type ExportMutationVariables = Exact<{
+  input: ExportInput;
+}>;
+
+
+export type ExportMutation = { readonly exportCsv: { readonly id: string, readonly url: string, readonly rows: number, readonly bytes: number } };
 
 export type CentralityQueryVariables = Exact<{
   metric: CentralityMetric;

@@ -48,7 +48,7 @@ ${ACTOR_FIELDS}`;
 /** Names and members of the communities (after the first frame: a cold computation takes seconds). */
 export const COMMUNITY_NAMES = `
 query CommunityNames($hashtag: String!, $algorithm: CommunityAlgorithm) {
-  communities(hashtag: $hashtag, algorithm: $algorithm) { id size label keywords memberDids }
+  communities(hashtag: $hashtag, algorithm: $algorithm) { id size label keywords memberDids coreNumbers }
 }`;
 
 export const SUGGEST_FOLLOWS = `

@@ -9,9 +9,9 @@ export function renderLegend(
   c: CommunityAssignment,
   sizeExplain: string,
   drawn: { nodes: number; edges: number; drawnEdges: number },
-  onAlgorithm: ((algorithm: CommunityAlgorithm) => void) | null,
-  completeness: Completeness | null = null,
+  extras: LegendExtras = {},
 ): void {
+  const { onAlgorithm = null, completeness = null, core = null } = extras;
   clear(root);
   const name = c.algorithm === 'LEIDEN' ? 'Leiden' : 'Louvain';
   const origin = c.origin === 'server' ? `${name}, from the server` : `${name}, computed here`;
@@ -65,8 +65,24 @@ export function renderLegend(
       ),
     ),
   );
+  if (core && core.max > 0) root.append(coreFilter(core));
   if (completeness) root.append(completenessLine(completeness));
   root.hidden = false;
+}
+
+export interface LegendExtras {
+  /** Offers the Louvain/Leiden picker when given. */
+  readonly onAlgorithm?: ((algorithm: CommunityAlgorithm) => void) | null;
+  readonly completeness?: Completeness | null;
+  /** The k-core filter: the largest core, the chosen k, how many actors it keeps. */
+  readonly core?: { readonly max: number; readonly value: number; readonly kept: number; readonly onChange: (k: number) => void } | null;
+}
+
+function coreFilter(core: NonNullable<LegendExtras['core']>): HTMLElement {
+  const label = h('span', { testid: 'kcore-label' }, core.value > 0 ? `Core ≥ ${core.value}: ${compact(core.kept)} actors` : 'All actors (k-core filter off)');
+  const slider = h('input', { type: 'range', min: 0, max: core.max, step: 1, value: core.value, testid: 'kcore-filter', title: 'Hide actors outside the k-core: keep only groups where everyone has at least k ties inside' });
+  slider.addEventListener('change', () => core.onChange(Number(slider.value)));
+  return h('div', { class: 'kcore' }, slider, label);
 }
 
 /** One line on what the graph omits; the details in its tooltip. */

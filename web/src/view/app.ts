@@ -129,6 +129,9 @@ export class GraphViewApp {
   /** The server's community names arrived for the drawn graph (tests wait on it). */
   communityNamesState: 'none' | 'loading' | 'loaded' | 'error' = 'none';
   private completeness: Completeness | null = null;
+  /** Core number of each member (from the server), and the k the filter keeps (0: off). */
+  private coreOf = new Map<string, number>();
+  coreFilter = 0;
   private readonly search: SearchBox;
   private readonly panel: ProfilePanel;
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -406,6 +409,8 @@ export class GraphViewApp {
     this.namesAbort?.abort();
     this.communityNamesState = 'none';
     this.completeness = null;
+    this.coreOf = new Map();
+    this.coreFilter = 0;
     this.panel.hide();
     this.el.stage.classList.remove('panel-open');
     this.renderer?.kill();
@@ -481,9 +486,33 @@ export class GraphViewApp {
       this.communities,
       this.metricInfo().explain,
       { nodes: this.model.graph.order, edges: this.model.followCount, drawnEdges: this.model.drawnEdges },
-      pickable ? (algorithm) => this.setAlgorithm(algorithm) : null,
-      this.completeness,
+      {
+        onAlgorithm: pickable ? (algorithm) => this.setAlgorithm(algorithm) : null,
+        completeness: this.completeness,
+        core: this.coreOf.size > 0 ? { max: Math.max(...this.coreOf.values()), value: this.coreFilter, kept: this.coreKept(), onChange: (k) => this.setCoreFilter(k) } : null,
+      },
     );
+  }
+
+  /** Shows only actors whose core number is at least k (0 shows everyone). */
+  setCoreFilter(k: number): void {
+    this.coreFilter = k;
+    const hidden = new Set<string>();
+    if (k > 0) {
+      this.model?.graph.forEachNode((node) => {
+        if ((this.coreOf.get(node) ?? 0) < k) hidden.add(node);
+      });
+    }
+    this.renderer?.setHidden(hidden);
+    this.renderLegend();
+  }
+
+  private coreKept(): number {
+    let kept = 0;
+    this.model?.graph.forEachNode((node) => {
+      if ((this.coreOf.get(node) ?? 0) >= this.coreFilter) kept++;
+    });
+    return kept;
   }
 
   /** Recolours by another algorithm's partition (the server computes it; the layout stays). */
@@ -514,7 +543,8 @@ export class GraphViewApp {
       const communities = await fetchCommunityNames({ hashtag, algorithm }, abort.signal);
       if (generation !== this.generation || this.model !== model || !this.communities) return;
       this.communities = nameCommunities(model.graph, applyServerCommunities(model, this.communities, algorithm, communities));
-      this.renderLegend();
+      this.coreOf = new Map(communities.flatMap((c) => c.memberDids.map((did, i) => [did, c.coreNumbers[i] ?? 0] as [string, number])));
+      this.setCoreFilter(this.coreFilter);
       const selected = this.renderer?.selection();
       if (selected) this.selectActor(selected, { fly: false });
       this.communityNamesState = 'loaded';

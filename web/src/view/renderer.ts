@@ -44,6 +44,8 @@ export class GraphRenderer {
   private highlighted = new Set<string>();
   private alwaysLabelled = new Set<string>();
   private layoutRunning = false;
+  /** Nodes a filter (the k-core slider) hides, with their edges. */
+  private hidden: ReadonlySet<string> = new Set();
 
   readonly graph: ViewGraph;
   private readonly edgeColour: string;
@@ -86,6 +88,7 @@ export class GraphRenderer {
   }
 
   private reduceNode(node: string, data: NodeDisplayData, attrs: NodeAttributes): Partial<NodeDisplayData> {
+    if (this.hidden.has(node)) return { visibility: 'hidden', labelVisibility: 'hidden' };
     const out: Partial<NodeDisplayData> = { labelColor: LABEL_COLOUR, zIndex: attrs.zIndex };
     if (this.selected === null) {
       if (this.alwaysLabelled.has(node)) out.labelVisibility = 'visible';
@@ -102,6 +105,7 @@ export class GraphRenderer {
 
   private reduceEdge(edge: string, data: EdgeDisplayData): Partial<EdgeDisplayData> {
     if (this.layoutRunning) return { visibility: 'hidden' };
+    if (this.hidden.size > 0 && (this.hidden.has(this.graph.source(edge)) || this.hidden.has(this.graph.target(edge)))) return { visibility: 'hidden' };
     if (this.selected === null) return {};
     const source = this.graph.source(edge);
     const target = this.graph.target(edge);
@@ -122,6 +126,12 @@ export class GraphRenderer {
   }
 
   /** Nodes that keep a label at every zoom level (the biggest ones). */
+  /** Hides these nodes and their edges (replacing the previous set). */
+  setHidden(nodes: ReadonlySet<string>): void {
+    this.hidden = nodes;
+    this.sigma.refresh({ skipIndexation: true });
+  }
+
   setAlwaysLabelled(nodes: Iterable<string>): void {
     this.alwaysLabelled = new Set(nodes);
     this.sigma.refresh({ skipIndexation: true });
