@@ -41,6 +41,9 @@ export interface WatchBatchResult {
   readonly unknownDeletes: ReadonlyArray<{ did: string; rkey: string }>;
   /** Authors who became members with this batch (their profiles and follows are still to crawl). */
   readonly newMembers: readonly string[];
+  /** FOLLOWS this batch created, and the ones it deleted, as [source, target] DIDs. */
+  readonly followsAdded: ReadonlyArray<readonly [string, string]>;
+  readonly followsRemoved: ReadonlyArray<readonly [string, string]>;
 }
 
 export class LeaseBusyError extends CodedError {
@@ -81,17 +84,18 @@ MATCH (a:Actor {did: f.did})
 MERGE (b:Actor {did: f.subject})
 // A record may name a deleted account; the graph, like the AppView, shows no edge to it.
 WITH a, b, f WHERE coalesce(b.accountStatus, '') <> 'deleted'
+WITH a, b, f, EXISTS { (a)-[:FOLLOWS]->(b) } AS already
 MERGE (a)-[e:FOLLOWS]->(b)
-SET e.rkey = coalesce(e.rkey, f.rkey), e.createdAt = coalesce(e.createdAt, f.createdAt), e.seenAt = timestamp()`;
+SET e.rkey = coalesce(e.rkey, f.rkey), e.createdAt = coalesce(e.createdAt, f.createdAt), e.seenAt = timestamp()
+WITH a, b, already WHERE NOT already
+RETURN a.did AS source, b.did AS target`;
 
 const UNFOLLOWS = `
 UNWIND $unfollows AS u
-OPTIONAL MATCH (:Actor {did: u.did})-[e:FOLLOWS {rkey: u.rkey}]->()
-WITH u, collect(e) AS edges
+OPTIONAL MATCH (:Actor {did: u.did})-[e:FOLLOWS {rkey: u.rkey}]->(b:Actor)
+WITH u, collect(e) AS edges, collect(b.did) AS targets
 FOREACH (e IN edges | DELETE e)
-WITH u, size(edges) AS deleted
-WHERE deleted = 0
-RETURN u.did AS did, u.rkey AS rkey`;
+RETURN u.did AS did, u.rkey AS rkey, targets`;
 
 const MEMBERS = `
 MERGE (h:Hashtag {name: $hashtag})
@@ -166,21 +170,33 @@ export async function applyWatchBatch(tx: ManagedTransaction, batch: WatchBatch)
   // merged first would keep the old rkey on the edge and the delete of that old record (an
   // unfollow and a follow again, in one batch) would then remove the edge the new record stands for.
   const unknownDeletes: Array<{ did: string; rkey: string }> = [];
+  const removed = new Map<string, readonly [string, string]>();
   if (unfollows.length) {
     const result = await tx.run(UNFOLLOWS, { unfollows: unfollows.map(([, c]) => ({ did: c.did, rkey: c.rkey })) });
     for (const r of result.records) {
       const did = String(r.get('did'));
       const rkey = String(r.get('rkey'));
+      const targets = r.get('targets') as string[];
+      for (const t of targets) removed.set(`${did} ${t}`, [did, t]);
       // Created and deleted within this batch: nothing unknown about it.
-      if (!createdHere.has(`${did} ${rkey}`)) unknownDeletes.push({ did, rkey });
+      if (targets.length === 0 && !createdHere.has(`${did} ${rkey}`)) unknownDeletes.push({ did, rkey });
     }
   }
-  if (follows.length) await tx.run(FOLLOWS, { follows });
+  const followsAdded: Array<readonly [string, string]> = [];
+  if (follows.length) {
+    const result = await tx.run(FOLLOWS, { follows });
+    for (const r of result.records) {
+      const pair = [String(r.get('source')), String(r.get('target'))] as const;
+      // Deleted and created again in one batch: the edge is still there, no change to report.
+      if (removed.delete(`${pair[0]} ${pair[1]}`)) continue;
+      followsAdded.push(pair);
+    }
+  }
   if (profiles.size) await tx.run(PROFILES, { profiles: [...profiles.values()] });
   if (handles.size) await tx.run(HANDLES, { handles: [...handles.values()] });
   if (accounts.size) await tx.run(ACCOUNTS, { accounts: [...accounts.values()] });
   if (batch.changes.length) await bumpGraphVersion(tx);
-  return { unknownDeletes, newMembers };
+  return { unknownDeletes, newMembers, followsAdded, followsRemoved: [...removed.values()] };
 }
 
 /** Where the watcher of `hashtag` resumes each subscription; null before its first batch. */

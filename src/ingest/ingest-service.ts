@@ -75,6 +75,11 @@ export class IngestService implements IngestController {
     if (options.onProgress) this.listeners.add(options.onProgress);
   }
 
+  /** The final record of a run this service is running now; null when it runs nowhere here. */
+  settled(id: string): Promise<IngestRunRecord> | null {
+    return this.active.get(id)?.done ?? null;
+  }
+
   /** Progress of every run of this service; returns the unsubscribe function. */
   subscribe(listener: ProgressListener): () => void {
     this.listeners.add(listener);

@@ -1,7 +1,7 @@
 /** The ingest's public shapes: what the CLI, the GraphQL layer and the store exchange. */
 
 import { CodedError } from '../core/errors.js';
-import type { IngestRunRecord } from '../core/ingest-run.js';
+import type { IngestCounters, IngestRunRecord, IngestStage } from '../core/ingest-run.js';
 
 // Kept for crawl-hashtag.ts, which another change is splitting; new code imports src/core/ingest-run.ts.
 export type { IngestCounters, IngestStage } from '../core/ingest-run.js';
@@ -26,6 +26,10 @@ export interface IngestController {
   list(first: number): Promise<IngestRunRecord[]>;
   /** Waits for every background run to settle (server shutdown, tests). */
   drain(): Promise<void>;
+  /** Live progress of this process's runs (subscriptions); returns the unsubscribe function. */
+  subscribe?(listener: (run: { id: string; hashtag: string }, counters: IngestCounters, stage: IngestStage) => void): () => void;
+  /** The final record of a run this process is running now; null otherwise. */
+  settled?(id: string): Promise<IngestRunRecord> | null;
 }
 
 export class IngestConflictError extends CodedError {

@@ -31,7 +31,7 @@ export interface ApiServices {
   /** Absent: every read goes to Neo4j. */
   readonly readModel?: Pick<ReadModel, 'state'>;
   /** Absent: watch fields answer INTERNAL (this server runs no watchers). */
-  readonly watch?: Pick<WatchService, 'start' | 'stop' | 'report'>;
+  readonly watch?: Pick<WatchService, 'start' | 'stop' | 'report'> & Partial<Pick<WatchService, 'changes'>>;
 }
 
 export interface ApiContext {

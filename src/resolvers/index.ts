@@ -12,6 +12,7 @@ import { IngestResolver } from './ingest-resolver.js';
 import { OverlapResolver } from './overlap-resolver.js';
 import { RelationshipResolver } from './relationship-resolver.js';
 import { SubgraphResolver } from './subgraph-resolver.js';
+import { SubscriptionResolver } from './subscription-resolver.js';
 import { WatchResolver } from './watch-resolver.js';
 
 export const RESOLVERS = [
@@ -28,5 +29,6 @@ export const RESOLVERS = [
   IngestResolver,
   CompletenessResolver,
   WatchResolver,
+  SubscriptionResolver,
   ExportResolver,
 ] as const;

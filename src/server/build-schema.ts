@@ -4,12 +4,15 @@
  */
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
 import { RESOLVERS } from '../resolvers/index.js';
 
 export function buildApiSchema(): Promise<GraphQLSchema> {
   // validate: false — arguments are checked by hand (src/schema/arguments.ts); no class-validator.
-  return buildSchema({ resolvers: [...RESOLVERS], validate: false });
+  // pubSub: type-graphql requires one for any subscription; ours bring their own event streams
+  // (`subscribe:` in subscription-resolver.ts), so this one never carries an event.
+  return buildSchema({ resolvers: [...RESOLVERS], validate: false, pubSub: createPubSub() });
 }
 
 const HEADER = `# bsky-graph GraphQL API. Generated from the type-graphql classes in src/schema and src/resolvers:

@@ -35,6 +35,7 @@ import { handleExportDownload } from './export-download.js';
 import { handleGraphQL } from './graphql-http.js';
 import { allowedHostNames, hostAllowed, isLoopbackHost } from './host-check.js';
 import { RateLimiter } from './rate-limit.js';
+import { attachSubscriptions } from './subscriptions.js';
 import { sendError, sendJson } from './http-responses.js';
 import { depthLimit, MAX_DEPTH, operationGuards } from './query-limits.js';
 import { isDirectory, serveStatic } from './static-files.js';
@@ -143,8 +144,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // With no 'timeout' listener Node destroys the idle socket.
   httpServer.timeout = limits.socketTimeoutMs;
   httpServer.on('drop', (data?: { remoteAddress?: string }) => log.warn('connection refused: MAX_CONNECTIONS reached', { max: config.server.maxConnections, remote: data?.remoteAddress }));
+  const schema = await buildApiSchema();
   const apollo = new ApolloServer<ApiContext>({
-    schema: await buildApiSchema(),
+    schema,
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     formatError: createErrorFormatter({ production, logger: log }),
@@ -169,6 +171,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   let exportBase = options.publicUrl?.replace(/\/+$/, '') ?? '';
   const exportUrl = (id: string) => `${exportBase}/exports/${encodeURIComponent(id)}`;
+  const subscriptions = attachSubscriptions({
+    httpServer,
+    schema,
+    apiKey,
+    allowedHosts,
+    maxDepth: limits.maxDepth,
+    production,
+    logger: log,
+    context: (authenticated) => createContext({ db, services, authenticated, exportUrl }),
+  });
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let url: URL;
@@ -244,7 +256,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     url,
     port,
     webView: serveWeb,
-    close: () => (closing ??= apollo.stop().then(() => log.info('stopped'))),
+    close: () => (closing ??= subscriptions.close().then(() => apollo.stop()).then(() => log.info('stopped'))),
   };
 }
 

@@ -33,6 +33,17 @@ export interface WatcherOptions {
   readonly rewindUs?: number;
   /** Called after each committed batch with its events' times (µs): lag histograms (bench/watch-fold.ts). */
   readonly onFolded?: (eventTimesUs: readonly number[], committedAtMs: number) => void;
+  /** Called after each committed batch that changed follows or members: what the live view draws. */
+  readonly onChanges?: (changes: GraphChanges) => void;
+}
+
+/** What one committed batch changed in the graph. */
+export interface GraphChanges {
+  readonly hashtag: string;
+  readonly followsAdded: ReadonlyArray<readonly [string, string]>;
+  readonly followsRemoved: ReadonlyArray<readonly [string, string]>;
+  readonly newMembers: readonly string[];
+  readonly committedAtMs: number;
 }
 
 export interface WatcherStatus {
@@ -212,6 +223,10 @@ export class HashtagWatcher {
         const committedAt = Date.now();
         this.lagMs = committedAt - Math.max(...taken.map((b) => b.timeUs)) / 1000;
         this.options.onFolded?.(taken.map((b) => b.timeUs), committedAt);
+        if (result.followsAdded.length || result.followsRemoved.length || result.newMembers.length) {
+          const { followsAdded, followsRemoved, newMembers } = result;
+          this.options.onChanges?.({ hashtag: this.options.hashtag, followsAdded, followsRemoved, newMembers, committedAtMs: committedAt });
+        }
         for (const { did } of result.unknownDeletes) this.owed.add(did);
         this.counts.unknownDeletes += result.unknownDeletes.length;
         if (result.newMembers.length) {

@@ -7,7 +7,7 @@ import { CodedError } from '../core/errors.js';
 import type { GraphDatabase } from '../graph/database.js';
 import { readMemberDids, readWatchCursors, type WatchCursors } from '../graph/watch-writes.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { HashtagWatcher, type WatcherStatus } from './hashtag-watcher.js';
+import { HashtagWatcher, type GraphChanges, type WatcherStatus } from './hashtag-watcher.js';
 import { RepoFollows } from './repo-follows.js';
 
 export class WatchNotFoundError extends CodedError {
@@ -34,6 +34,7 @@ export interface WatchServiceOptions {
 export class WatchService {
   private readonly watchers = new Map<string, HashtagWatcher>();
   private readonly starting = new Map<string, Promise<HashtagWatcher>>();
+  private readonly changeListeners = new Map<string, Set<(changes: GraphChanges) => void>>();
 
   constructor(private readonly options: WatchServiceOptions) {}
 
@@ -67,6 +68,17 @@ export class WatchService {
     return { hashtag, state, cursors, live };
   }
 
+  /** Every change this server's watcher of `hashtag` commits, from now on; returns the unsubscribe function. */
+  changes(hashtag: string, listener: (changes: GraphChanges) => void): () => void {
+    let set = this.changeListeners.get(hashtag);
+    if (!set) this.changeListeners.set(hashtag, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.changeListeners.delete(hashtag);
+    };
+  }
+
   async close(): Promise<void> {
     const all = [...this.watchers.values()];
     this.watchers.clear();
@@ -83,6 +95,9 @@ export class WatchService {
       jetstreamUrl: this.options.jetstreamUrl,
       repos: new RepoFollows({ plcUrl: this.options.plcUrl, timeoutMs: this.options.requestTimeoutMs }),
       logger: (this.options.logger ?? silentLogger).child('watch'),
+      onChanges: (changes) => {
+        for (const listener of this.changeListeners.get(hashtag) ?? []) listener(changes);
+      },
     });
     await watcher.start();
     this.watchers.set(hashtag, watcher);
