@@ -53,6 +53,13 @@ export type ExportInput = {
   readonly scope?: Scope;
 };
 
+/** What changed the graph. */
+export type GraphChangeKind =
+  /** The watcher committed follows and new members from the stream (the edges are listed). */
+  | 'FOLLOWS'
+  /** An ingest of the hashtag ended (see runId): anything may have changed; read the graph again. */
+  | 'INGEST_FINISHED';
+
 /** Which part of the graph a question is about. */
 export type Scope =
   /** Members, everyone they follow, and those FOLLOWS edges (the crawled neighbourhood). */
@@ -117,6 +124,13 @@ export type CentralityQueryVariables = Exact<{
 
 export type CentralityQuery = { readonly centrality: ReadonlyArray<{ readonly score: number, readonly rank: number, readonly actor: { readonly did: string } }> };
 
+export type GraphChangesSubscriptionVariables = Exact<{
+  hashtag: string;
+}>;
+
+
+export type GraphChangesSubscription = { readonly graphChanges: { readonly kind: GraphChangeKind, readonly newMembers: ReadonlyArray<string>, readonly runId: string | null, readonly followsAdded: ReadonlyArray<{ readonly source: string, readonly target: string }>, readonly followsRemoved: ReadonlyArray<{ readonly source: string, readonly target: string }> } };
+
 export type CompletenessQueryVariables = Exact<{
   hashtag: string;
 }>;
@@ -125,3 +139,11 @@ export type CompletenessQueryVariables = Exact<{
 export type CompletenessQuery = { readonly completeness: { readonly members: number, readonly membersWithoutProfile: number, readonly membersShort: number, readonly followsGap: number, readonly listedShare: number | null, readonly lastRun: { readonly searchCapHit: boolean, readonly searchWindows: number, readonly incompleteFollowLists: number } | null } };
 
 export type ViewActorFragment = { readonly did: string, readonly handle: string, readonly displayName: string | null, readonly avatar: string | null, readonly followersCount: number | null, readonly followsCount: number | null, readonly postsCount: number | null, readonly pagerank: number | null, readonly community: number | null };
+
+export type ActorQueryVariables = Exact<{
+  did: string;
+  hashtag?: string | null | undefined;
+}>;
+
+
+export type ActorQuery = { readonly actor: { readonly did: string, readonly handle: string, readonly displayName: string | null, readonly avatar: string | null, readonly followersCount: number | null, readonly followsCount: number | null, readonly postsCount: number | null, readonly pagerank: number | null, readonly community: number | null } | null };

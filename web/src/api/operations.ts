@@ -66,4 +66,15 @@ query Completeness($hashtag: String!) {
   }
 }`;
 
-export const OPERATIONS = { HASHTAGS, CENTRALITY, MUTUAL_FOLLOWS, EXPORT, COMMUNITY_GRAPH, COMMUNITY_NAMES, SUGGEST_FOLLOWS, COMPLETENESS } as const;
+/** What the watcher commits for the drawn hashtag, pushed over graphql-ws (web/src/view/live-updates.ts). */
+export const GRAPH_CHANGES = `
+subscription GraphChanges($hashtag: String!) {
+  graphChanges(hashtag: $hashtag) { kind followsAdded { source target } followsRemoved { source target } newMembers runId }
+}`;
+
+/** A new member's node. */
+export const ACTOR = `
+query Actor($did: String!, $hashtag: String) { actor(handleOrDid: $did) { ...ViewActor } }
+${ACTOR_FIELDS}`;
+
+export const OPERATIONS = { GRAPH_CHANGES, ACTOR, HASHTAGS, CENTRALITY, MUTUAL_FOLLOWS, EXPORT, COMMUNITY_GRAPH, COMMUNITY_NAMES, SUGGEST_FOLLOWS, COMPLETENESS } as const;

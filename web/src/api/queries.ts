@@ -1,7 +1,7 @@
 /** The graph view's operations, one function each, typed at the boundary. */
 import { graphql } from './client.js';
-import { CENTRALITY, COMMUNITY_NAMES, COMPLETENESS, EXPORT, HASHTAGS, MUTUAL_FOLLOWS, SUGGEST_FOLLOWS } from './operations.js';
-import type { Actor, ActorPage, CentralityMetric, CommunityAlgorithm, Completeness, CsvExport, ExportFormat, HashtagStats, RankedActor, Scope, ServerCommunity, Suggestion } from './types.js';
+import { ACTOR, CENTRALITY, COMMUNITY_NAMES, COMPLETENESS, EXPORT, HASHTAGS, MUTUAL_FOLLOWS, SUGGEST_FOLLOWS } from './operations.js';
+import type { Actor, ActorPage, CentralityMetric, CommunityAlgorithm, Completeness, CsvExport, MaybeActor, ExportFormat, HashtagStats, RankedActor, Scope, ServerCommunity, Suggestion } from './types.js';
 
 export async function fetchHashtags(signal?: AbortSignal): Promise<HashtagStats[]> {
   const data = await graphql<{ hashtags: HashtagStats[] }>(HASHTAGS, {}, signal);
@@ -49,4 +49,9 @@ export async function fetchSuggestions(args: { actor: string; hashtag: string; f
 export async function fetchCompleteness(hashtag: string, signal?: AbortSignal): Promise<Completeness> {
   const data = await graphql<{ completeness: Completeness }>(COMPLETENESS, { hashtag }, signal);
   return data.completeness;
+}
+
+export async function fetchActor(did: string, hashtag: string, signal?: AbortSignal): Promise<MaybeActor> {
+  const data = await graphql<{ actor: MaybeActor }>(ACTOR, { did, hashtag }, signal);
+  return data.actor;
 }

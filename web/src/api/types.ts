@@ -3,7 +3,7 @@
  * GraphQL Code Generator derives from schema.graphql and web/src/api/operations.ts (generated.ts),
  * so a schema change that breaks the view fails `npm run typecheck` instead of a user's browser.
  */
-import type { CentralityQuery, CommunityGraphQuery, CommunityNamesQuery, CompletenessQuery, ExportMutation, HashtagsQuery, SuggestFollowsQuery, ViewActorFragment } from './generated.js';
+import type { ActorQuery, GraphChangesSubscription, CentralityQuery, CommunityGraphQuery, CommunityNamesQuery, CompletenessQuery, ExportMutation, HashtagsQuery, SuggestFollowsQuery, ViewActorFragment } from './generated.js';
 
 export type { CentralityMetric, CommunityAlgorithm, ExportFormat, Scope } from './generated.js';
 
@@ -15,6 +15,8 @@ export type CsvExport = ExportMutation['exportCsv'];
 export type ServerCommunity = CommunityNamesQuery['communities'][number];
 export type Suggestion = SuggestFollowsQuery['suggestFollows'][number];
 export type Completeness = CompletenessQuery['completeness'];
+export type GraphChange = GraphChangesSubscription['graphChanges'];
+export type MaybeActor = ActorQuery['actor'];
 
 /** One page of an actor connection, as the view keeps it (not a wire shape). */
 export interface ActorPage {

@@ -43,10 +43,10 @@ export interface ViewModel {
    * load whose layout comes from the cache draws its first frame without them.
    */
   readonly follows: FollowGraph;
-  /** follows.size, known without building it. */
-  readonly followCount: number;
+  /** follows.size, known without building it (live updates keep it current). */
+  followCount: number;
   /** Follows drawn when nothing is selected (≤ follows.size). */
-  readonly drawnEdges: number;
+  drawnEdges: number;
 }
 
 export function displayName(actor: Actor): string {

@@ -5,7 +5,7 @@
  */
 import { ApiError, apiKey } from '../api/client.js';
 import { loadCommunityGraph, VIEW_LIMIT, type CommunityGraph } from '../api/community-graph.js';
-import { fetchCentrality, fetchCommunityNames, fetchCompleteness, fetchHashtags, fetchMutualFollows, fetchSuggestions } from '../api/queries.js';
+import { fetchActor, fetchCentrality, fetchCommunityNames, fetchCompleteness, fetchHashtags, fetchMutualFollows, fetchSuggestions } from '../api/queries.js';
 import type { CommunityAlgorithm, Completeness, ExportFormat, HashtagStats, RankedActor, Scope } from '../api/types.js';
 import { applyServerCommunities, assignCommunities, nameCommunities, type CommunityAssignment } from '../graph/communities.js';
 import { placeAt, placeByCommunity, placeFromPrevious } from '../graph/initial-positions.js';
@@ -13,6 +13,7 @@ import { buildViewModel, positionsOf, type ViewModel } from '../graph/model.js';
 import { applySizes, isLocalMetric, largestNodes, localScores, SIZE_METRICS, type SizeMetric } from '../graph/sizes.js';
 import { clear, compact, h } from '../ui/dom.js';
 import { renderLegend } from '../ui/legend.js';
+import { LiveUpdates } from './live-updates.js';
 import { ProfilePanel } from '../ui/profile-panel.js';
 import { SearchBox } from '../ui/search-box.js';
 import { exportAndDownload } from './download.js';
@@ -129,6 +130,8 @@ export class GraphViewApp {
   /** The server's community names arrived for the drawn graph (tests wait on it). */
   communityNamesState: 'none' | 'loading' | 'loaded' | 'error' = 'none';
   private completeness: Completeness | null = null;
+  /** The subscription that keeps the drawn graph current (COMMUNITY scope only). */
+  live: LiveUpdates | null = null;
   /** Core number of each member (from the server), and the k the filter keeps (0: off). */
   private coreOf = new Map<string, number>();
   coreFilter = 0;
@@ -379,6 +382,7 @@ export class GraphViewApp {
       if (pending) void this.renderer.focus(pending, this.panelWidth());
       // Names (and another algorithm's partition) after the first frame: a cold computation takes seconds.
       void this.loadCommunityNames(generation, model);
+      this.startLive(generation, model, hashtag, scope);
       // A cached layout drew without the follows graph: build it now rather than on the first click.
       setTimeout(() => {
         if (this.model === model) void model.follows.order;
@@ -407,6 +411,8 @@ export class GraphViewApp {
     this.layout = null;
     this.mutualAbort?.abort();
     this.namesAbort?.abort();
+    this.live?.close();
+    this.live = null;
     this.communityNamesState = 'none';
     this.completeness = null;
     this.coreOf = new Map();
@@ -513,6 +519,26 @@ export class GraphViewApp {
       if ((this.coreOf.get(node) ?? 0) >= this.coreFilter) kept++;
     });
     return kept;
+  }
+
+  /** Follows and members the server's watcher commits, drawn as they arrive. */
+  private startLive(generation: number, model: ViewModel, hashtag: string, scope: Scope): void {
+    this.live?.close();
+    this.live = null;
+    if (scope !== 'COMMUNITY' || typeof WebSocket === 'undefined') return;
+    this.live = new LiveUpdates(model, hashtag, {
+      fetchActor: (did) => fetchActor(did, hashtag),
+      changed: ({ newMembers }) => {
+        if (generation !== this.generation) return;
+        this.renderer?.sigma.refresh();
+        this.renderLegend();
+        this.renderStatus();
+        if (newMembers) this.toast(`${newMembers} new member${newMembers === 1 ? '' : 's'} of #${hashtag}`);
+      },
+      ingestFinished: () => {
+        if (generation === this.generation) this.toast(`A crawl of #${hashtag} finished: reload to see everything it changed.`);
+      },
+    });
   }
 
   /** Recolours by another algorithm's partition (the server computes it; the layout stays). */

@@ -24,6 +24,10 @@ export interface GraphViewHook {
   readonly communityNames: 'none' | 'loading' | 'loaded' | 'error';
   /** Community id of a drawn node (as coloured now). */
   communityOf(did: string): number | null;
+  /** The live subscription: its state and how many pushed changes it applied. */
+  live(): { state: string; applied: number } | null;
+  /** Whether the drawn graph holds this follow (drawn or not). */
+  hasFollow(source: string, target: string): boolean;
   /** Nodes in the drawn graph. */
   nodeCount(): number;
   /** Nodes sigma has display data for and does not hide. */
@@ -60,6 +64,13 @@ export function installTestHook(app: GraphViewApp, graphContainer: HTMLElement):
     },
     get communityNames() {
       return app.communityNamesState;
+    },
+    live() {
+      return app.live ? { state: app.live.state, applied: app.live.applied } : null;
+    },
+    hasFollow(source: string, target: string) {
+      const follows = app.model?.follows;
+      return follows ? follows.hasNode(source) && follows.hasNode(target) && follows.hasDirectedEdge(source, target) : false;
     },
     communityOf(did: string) {
       const graph = app.model?.graph;

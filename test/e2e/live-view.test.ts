@@ -1,0 +1,98 @@
+/**
+ * The graph view moves as the stream arrives: a living devnet crawled into real Neo4j, the real
+ * server with a watcher on the devnet's Jetstream, and the built page in headless Chromium. A follow
+ * made on the network appears in the drawn graph without a reload, an unfollow removes it, and an
+ * account that posts the tag appears as a new node.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { startDevnet, type Devnet, type LiveCommunity } from '../../devnet/index.js';
+import { CentralityService } from '../../src/analytics/centrality-service.js';
+import type { GraphDatabase } from '../../src/graph/database.js';
+import { IngestService } from '../../src/ingest/ingest-service.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { startServer, type RunningServer } from '../../src/server/create-server.js';
+import { WatchService } from '../../src/watch/watch-service.js';
+import { configFor } from '../support/devnet-ingest.js';
+import { launchChromium } from '../support/e2e-browser.js';
+import { ensureWebBuild, WEB_DIST } from '../support/e2e-web-build.js';
+import { graphql } from '../support/graphql-client.js';
+import { openTestDatabase, resetGraph } from '../support/neo4j.js';
+
+interface Hook {
+  ready: boolean;
+  hashtag: string;
+  error: string | null;
+  nodes(): string[];
+  live(): { state: string; applied: number } | null;
+  hasFollow(source: string, target: string): boolean;
+}
+declare const window: { __graphView?: Hook };
+
+let db: GraphDatabase;
+let devnet: Devnet;
+let live: LiveCommunity;
+let watch: WatchService;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  ensureWebBuild();
+  db = openTestDatabase();
+  await resetGraph(db);
+  devnet = await startDevnet({ members: 40, seed: 12, live: true, rateLimit: false });
+  live = devnet.live!;
+  const config = configFor(devnet, { PORT: '0' });
+  const logger = createLogger('warn');
+  const ingest = new IngestService({ db, config, logger });
+  expect((await ingest.run({ hashtag: live.hashtag })).status).toBe('SUCCEEDED');
+  watch = new WatchService({ db, jetstreamUrl: devnet.jetstreamUrl, plcUrl: devnet.url, logger });
+  server = await startServer({ config, db, ingest, watch, centrality: new CentralityService(db), logger, host: '127.0.0.1', port: 0, webDir: WEB_DIST });
+  expect((await graphql(server.url, `mutation($h: String!) { startWatch(hashtag: $h) { state } }`, { h: live.hashtag })).errors).toBeUndefined();
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  await page.goto(`${server.url}/?hashtag=${live.hashtag}`);
+  await page.waitForFunction((tag) => window.__graphView?.ready === true && window.__graphView.hashtag === tag, live.hashtag, { timeout: 120_000 });
+  await page.waitForFunction(() => window.__graphView!.live()?.state === 'live', null, { timeout: 30_000 });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await watch?.close();
+  await server?.close();
+  await devnet?.close();
+  await db?.close();
+});
+
+describe('live view', () => {
+  it('draws a follow made on the network, and removes it on unfollow, without a reload', async () => {
+    const truth = live.truth();
+    const drawn = new Set(await page.evaluate(() => window.__graphView!.nodes()));
+    // The drawn member who follows the fewest, and a drawn member it does not follow yet.
+    const follows = (did: string) => new Set((truth.follows.get(did) ?? []).map((r) => r.subject));
+    const follower = truth.members.map((m) => m.did).filter((d) => drawn.has(d)).sort((a, b) => follows(a).size - follows(b).size)[0]!;
+    const subject = [...drawn].find((d) => d !== follower && !follows(follower).has(d))!;
+    expect(subject).toBeDefined();
+    expect(await page.evaluate(([a, b]) => window.__graphView!.hasFollow(a!, b!), [follower, subject])).toBe(false);
+
+    const navigations: string[] = [];
+    page.on('framenavigated', (f) => navigations.push(f.url()));
+    live.follow(follower, subject);
+    await page.waitForFunction(([a, b]) => window.__graphView!.hasFollow(a!, b!), [follower, subject], { timeout: 30_000 });
+    const rkey = live.followRecords(follower).find((r) => r.subject === subject)!.rkey;
+    live.unfollow(follower, rkey);
+    await page.waitForFunction(([a, b]) => !window.__graphView!.hasFollow(a!, b!), [follower, subject], { timeout: 30_000 });
+    expect(navigations).toEqual([]);
+  }, 90_000);
+
+  it('adds an account that posts the tag as a new node', async () => {
+    const created = live.createAccount('newcomer-live.devnet.test', { displayName: 'New Comer' });
+    live.post(created.did, `Hello #${live.hashtag} people`);
+    await page.waitForFunction((did) => window.__graphView!.nodes().includes(did), created.did, { timeout: 30_000 });
+    expect((await page.evaluate(() => window.__graphView!.live()))!.applied).toBeGreaterThanOrEqual(3);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
