@@ -35,6 +35,11 @@ export interface WatcherOptions {
   readonly onFolded?: (eventTimesUs: readonly number[], committedAtMs: number) => void;
   /** Called after each committed batch that changed follows or members: what the live view draws. */
   readonly onChanges?: (changes: GraphChanges) => void;
+  /**
+   * Beyond this many members the members stream asks Jetstream for every DID's follows and profiles
+   * and keeps only the members' here (Jetstream's wantedDids holds at most 10,000). Default 10,000.
+   */
+  readonly maxWantedDids?: number;
 }
 
 /** What one committed batch changed in the graph. */
@@ -61,6 +66,8 @@ export interface WatcherStatus {
   readonly rereads: number;
   readonly newMembers: number;
   readonly invalidMessages: number;
+  /** Messages about non-members dropped here (an unfiltered members stream: more members than wantedDids holds). */
+  readonly foreignMessages: number;
   readonly connections: number;
   /** Event time to commit, of the last batch, ms. */
   readonly lagMs: number | null;
@@ -91,7 +98,7 @@ export class HashtagWatcher {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private readonly recent: Array<{ at: number; messages: number }> = [];
-  private counts = { messages: 0, changes: 0, batches: 0, unknownDeletes: 0, rereads: 0, newMembers: 0, invalidMessages: 0 };
+  private counts = { messages: 0, changes: 0, batches: 0, unknownDeletes: 0, rereads: 0, newMembers: 0, invalidMessages: 0, foreignMessages: 0 };
   private lagMs: number | null = null;
   private readonly memberStream: JetstreamClient;
   private readonly postStream: JetstreamClient;
@@ -112,7 +119,8 @@ export class HashtagWatcher {
     this.memberStream = new JetstreamClient({
       ...common,
       cursor: () => this.applied.members,
-      filters: () => ({ wantedCollections: [FOLLOW, PROFILE], wantedDids: [...this.members] }),
+      // Within Jetstream's limit the server filters by member; beyond it every DID comes and receive() filters.
+      filters: () => (this.filtersByDid() ? { wantedCollections: [FOLLOW, PROFILE], wantedDids: [...this.members] } : { wantedCollections: [FOLLOW, PROFILE] }),
       onMessage: (text) => this.receive('members', text),
     });
     this.postStream = new JetstreamClient({ ...common, cursor: () => this.applied.posts, filters: () => ({ wantedCollections: [POST] }), onMessage: (text) => this.receive('posts', text) });
@@ -132,9 +140,7 @@ export class HashtagWatcher {
   async start(): Promise<void> {
     const { db, hashtag } = this.options;
     this.members = new Set(await readMemberDids(db, hashtag));
-    if (this.members.size > MAX_WANTED_DIDS) {
-      throw new RangeError(`#${hashtag} has ${this.members.size} members; one Jetstream subscription follows at most ${MAX_WANTED_DIDS} DIDs`);
-    }
+    if (!this.filtersByDid()) this.logger.info('more members than Jetstream filters by DID: the members stream takes every DID and keeps the members here', { members: this.members.size });
     const stored = await readWatchCursors(db, hashtag);
     const crawlStart = await readLastCrawlStart(db, hashtag);
     const firstUs = crawlStart !== null ? crawlStart * 1000 : Date.now() * 1000;
@@ -174,6 +180,10 @@ export class HashtagWatcher {
     };
   }
 
+  private filtersByDid(): boolean {
+    return this.members.size <= (this.options.maxWantedDids ?? MAX_WANTED_DIDS);
+  }
+
   private receive(stream: Stream, text: string): void {
     this.counts.messages++;
     this.lastMessageAt = Date.now();
@@ -182,8 +192,11 @@ export class HashtagWatcher {
       this.counts.invalidMessages++;
       return;
     }
-    // The post stream carries everyone's posts; only the tag's are changes.
-    const change = changeOf(message, this.options.hashtag);
+    // The post stream carries everyone's posts; only the tag's are changes. An unfiltered members
+    // stream carries everyone's follows and profiles; only members' are (the message still moves the cursor).
+    const foreign = stream === 'members' && !this.filtersByDid() && !this.members.has(message.did);
+    if (foreign) this.counts.foreignMessages++;
+    const change = foreign ? null : changeOf(message, this.options.hashtag);
     this.newestUs = Math.max(this.newestUs, message.time_us);
     this.buffer.push({ stream, timeUs: message.time_us, change });
     if (this.buffer.length > (this.options.maxBuffered ?? 200_000)) {

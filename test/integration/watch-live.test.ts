@@ -47,8 +47,8 @@ afterAll(async () => {
   await db?.close();
 });
 
-function watcherFor(): HashtagWatcher {
-  return new HashtagWatcher({ db, hashtag: live.hashtag, jetstreamUrl: devnet.jetstreamUrl, repos: new RepoFollows({ plcUrl: devnet.url }), logger, batchMs: 50, rewindUs: REWIND_US });
+function watcherFor(maxWantedDids?: number): HashtagWatcher {
+  return new HashtagWatcher({ db, hashtag: live.hashtag, jetstreamUrl: devnet.jetstreamUrl, repos: new RepoFollows({ plcUrl: devnet.url }), logger, batchMs: 50, rewindUs: REWIND_US, maxWantedDids });
 }
 
 /** What the graph must hold: members (not deleted) and their follow records to accounts not deleted. */
@@ -179,5 +179,24 @@ describe('bsky-graph watch on the living devnet', () => {
       await watch.close();
       await server.close();
     }
+  });
+
+  it('with more members than Jetstream filters by DID, takes every DID and keeps the members: still exact', async () => {
+    devnet.setJetstreamFaults({ duplicateRate: 0.05, seed: 4 });
+    // A limit of 5 DIDs stands in for Jetstream's 10,000: the members stream goes unfiltered.
+    const watcher = watcherFor(5);
+    running.push(watcher);
+    await watcher.start();
+    const rng = devnetRng(123);
+    for (let i = 0; i < 4; i++) {
+      randomMutations(live, rng, 50);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await caughtUp(watcher);
+    expect(watcher.status().members).toBeGreaterThan(5);
+    // Other accounts' follows and profiles arrived (no DID filter) and were dropped, not folded.
+    expect(watcher.status().foreignMessages).toBeGreaterThan(0);
+    expect(diff(await actual(live.hashtag), expected())).toEqual(NONE);
+    await watcher.stop();
   });
 });
