@@ -1,6 +1,7 @@
 /** A hashtag's whole graph in one request: what the graph view draws. */
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
-import { boundedInt, hashtag as requiredHashtag } from '../schema/arguments.js';
+import { communityGraph } from '../graph/community-graph-queries.js';
+import { boundedInt, hashtag as requiredHashtag, instant } from '../schema/arguments.js';
 import { Scope } from '../schema/enums.js';
 import { Subgraph } from '../schema/graph-types.js';
 import { hydrateActors, presentSubgraph } from './actor-presentation.js';
@@ -21,6 +22,14 @@ export class CommunityGraphResolver {
     @Arg('hashtag', { description: 'Hashtag whose graph to return, with or without #.' }) hashtag: string,
     @Arg('scope', () => Scope, { nullable: true, defaultValue: Scope.COMMUNITY, description: 'Which actors to include.' }) scope: Scope | null,
     @Arg('limit', () => Int, { nullable: true, defaultValue: 20_000, description: `Most actors returned, 1 to ${MAX_COMMUNITY_GRAPH_LIMIT}.` }) limit: number | null,
+    @Arg('asOf', () => String, {
+      nullable: true,
+      description:
+        'The graph as it stood at this instant (ISO 8601), as far as the data tells: members by their first post with the tag, follows by their record’s createdAt. Follows removed since cannot come back.',
+    })
+    asOf: string | null,
+    @Arg('includeUndated', () => Boolean, { nullable: true, defaultValue: false, description: 'With asOf: also follows without a date (crawled through the AppView, which gives none).' })
+    includeUndated: boolean | null,
     @Ctx() ctx: ApiContext,
   ): Promise<Subgraph> {
     const args = {
@@ -28,7 +37,10 @@ export class CommunityGraphResolver {
       scope: scope ?? Scope.COMMUNITY,
       limit: boundedInt('limit', limit ?? 20_000, 1, MAX_COMMUNITY_GRAPH_LIMIT),
     };
-    const skeleton = await readCommunityGraph(ctx, args);
+    const skeleton =
+      asOf === null || asOf === undefined
+        ? await readCommunityGraph(ctx, args)
+        : await communityGraph(ctx.db, { ...args, asOf: instant('asOf', asOf), includeUndated: includeUndated === true });
     const nodes = await hydrateActors(ctx, skeleton.dids);
     return presentSubgraph(ctx, nodes, skeleton);
   }

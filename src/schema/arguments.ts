@@ -66,3 +66,12 @@ export function opaqueId(value: string, name = 'id'): string {
   if (/^[A-Za-z0-9_-]{1,128}$/.test(value)) return value;
   throw badInput(`${name} is not a valid id`, 'INVALID_ID');
 }
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** An ISO 8601 date or instant (`2025-06-01`, `2025-06-01T12:00:00Z`), normalised to UTC with milliseconds. */
+export function instant(name: string, value: string): string {
+  const ms = ISO_INSTANT.test(value.trim()) ? Date.parse(value.trim()) : Number.NaN;
+  if (!Number.isFinite(ms)) throw badInput(`${name} must be an ISO 8601 date or instant, e.g. 2025-06-01T00:00:00Z`, 'INVALID_DATE');
+  return new Date(ms).toISOString();
+}

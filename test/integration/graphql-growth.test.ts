@@ -134,3 +134,29 @@ describe('growth', () => {
     expect(interval.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('communityGraph(asOf)', () => {
+  const dated = (v: string | null) => v !== null && /^\d{4}-\d{2}-\d{2}T/.test(v);
+  const GRAPH = `query($h: String!, $at: String, $undated: Boolean) { communityGraph(hashtag: $h, asOf: $at, includeUndated: $undated) { nodes { did } edges { source target } } }`;
+
+  it.each([20, 60, 119])('is the graph as it stood %i days in: members by first post, follows by record date', async (days) => {
+    const at = new Date(T0 + days * DAY_MS).toISOString();
+    for (const undated of [false, true]) {
+      const r = await graphql(server.url, GRAPH, { h: 'growthtag', at, undated });
+      expect(r.errors).toBeUndefined();
+      const then = new Set(members.filter((m) => dated(m.firstAt) && m.firstAt! <= at).map((m) => m.did));
+      const edges = follows.filter((f) => then.has(f.a) && then.has(f.b) && ((dated(f.createdAt) && f.createdAt! <= at) || (undated && !dated(f.createdAt))));
+      expect(r.data!.communityGraph.nodes.map((n: { did: string }) => n.did).sort()).toEqual([...then].sort());
+      expect(r.data!.communityGraph.edges.map((e: { source: string; target: string }) => `${e.source} ${e.target}`).sort()).toEqual(edges.map((f) => `${f.a} ${f.b}`).sort());
+      expect(then.size).toBeGreaterThan(0);
+      expect(then.size).toBeLessThan(members.length);
+    }
+  });
+
+  it('refuses a malformed instant; without asOf it is today’s graph', async () => {
+    const bad = await graphql(server.url, GRAPH, { h: 'growthtag', at: 'yesterday' });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_DATE' });
+    const now = await graphql(server.url, GRAPH, { h: 'growthtag' });
+    expect(now.data!.communityGraph.nodes).toHaveLength(members.length);
+  });
+});
