@@ -25,6 +25,8 @@ interface Hook {
   error: string | null;
   nodes(): string[];
   live(): { state: string; applied: number } | null;
+  renderedNodeCount(): number;
+  timeFilter: string | null;
   hasFollow(source: string, target: string): boolean;
 }
 declare const window: { __graphView?: Hook };
@@ -93,6 +95,37 @@ describe('live view', () => {
     live.post(created.did, `Hello #${live.hashtag} people`);
     await page.waitForFunction((did) => window.__graphView!.nodes().includes(did), created.did, { timeout: 30_000 });
     expect((await page.evaluate(() => window.__graphView!.live()))!.applied).toBeGreaterThanOrEqual(3);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('the time slider shows the graph of a past day, as communityGraph(asOf) answers it, and comes back to today', async () => {
+    await page.locator('[data-testid=time-slider]').waitFor({ state: 'visible', timeout: 30_000 });
+    const max = Number(await page.locator('[data-testid=time-slider]').getAttribute('max'));
+    // The crawled posts fall on the devnet's first day(s); the newcomer above posted today.
+    expect(max).toBeGreaterThanOrEqual(1);
+    const growth = await graphql<{ growth: Array<{ start: string }> }>(server.url, `query($h: String!) { growth(hashtag: $h, interval: DAY) { start } }`, { h: live.hashtag });
+    const step = max - 1;
+    const day = growth.data!.growth[step]!.start;
+    const then = await graphql<{ communityGraph: { nodes: Array<{ did: string }> } }>(
+      server.url,
+      `query($h: String!, $at: String!) { communityGraph(hashtag: $h, asOf: $at, includeUndated: true) { nodes { did } } }`,
+      { h: live.hashtag, at: `${day}T23:59:59.999Z` },
+    );
+    const drawn = new Set(await page.evaluate(() => window.__graphView!.nodes()));
+    const expected = then.data!.communityGraph.nodes.filter((n) => drawn.has(n.did)).length;
+    expect(expected).toBeGreaterThan(0);
+    expect(expected).toBeLessThan(drawn.size);
+    const setSlider = (value: number) =>
+      page.$eval('[data-testid=time-slider]', (el, v) => {
+        (el as HTMLInputElement).value = String(v);
+        el.dispatchEvent(new Event('change'));
+      }, value);
+    await setSlider(step);
+    await page.waitForFunction((n) => window.__graphView!.renderedNodeCount() === n, expected, { timeout: 15_000 });
+    expect(await page.evaluate(() => window.__graphView!.timeFilter)).toBe(day);
+    expect(await page.locator('[data-testid=time-label]').textContent()).toContain(`As of ${day}`);
+    await setSlider(max);
+    await page.waitForFunction((n) => window.__graphView!.renderedNodeCount() === n, drawn.size, { timeout: 15_000 });
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

@@ -114,6 +114,13 @@ export type ExportMutationVariables = Exact<{
 
 export type ExportMutation = { readonly exportCsv: { readonly id: string, readonly url: string, readonly rows: number, readonly bytes: number } };
 
+export type GrowthDaysQueryVariables = Exact<{
+  hashtag: string;
+}>;
+
+
+export type GrowthDaysQuery = { readonly growth: ReadonlyArray<{ readonly start: string, readonly members: number }> };
+
 export type CentralityQueryVariables = Exact<{
   metric: CentralityMetric;
   hashtag?: string | null | undefined;
@@ -130,6 +137,14 @@ export type GraphChangesSubscriptionVariables = Exact<{
 
 
 export type GraphChangesSubscription = { readonly graphChanges: { readonly kind: GraphChangeKind, readonly newMembers: ReadonlyArray<string>, readonly runId: string | null, readonly followsAdded: ReadonlyArray<{ readonly source: string, readonly target: string }>, readonly followsRemoved: ReadonlyArray<{ readonly source: string, readonly target: string }> } };
+
+export type GraphAsOfQueryVariables = Exact<{
+  hashtag: string;
+  asOf: string;
+}>;
+
+
+export type GraphAsOfQuery = { readonly communityGraph: { readonly edgeIndex: ReadonlyArray<number>, readonly nodes: ReadonlyArray<{ readonly did: string }> } };
 
 export type CompletenessQueryVariables = Exact<{
   hashtag: string;

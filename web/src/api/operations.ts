@@ -77,4 +77,14 @@ export const ACTOR = `
 query Actor($did: String!, $hashtag: String) { actor(handleOrDid: $did) { ...ViewActor } }
 ${ACTOR_FIELDS}`;
 
-export const OPERATIONS = { GRAPH_CHANGES, ACTOR, HASHTAGS, CENTRALITY, MUTUAL_FOLLOWS, EXPORT, COMMUNITY_GRAPH, COMMUNITY_NAMES, SUGGEST_FOLLOWS, COMPLETENESS } as const;
+/** Days on which members joined or follows were made: the time slider's steps. */
+export const GROWTH_DAYS = `
+query GrowthDays($hashtag: String!) { growth(hashtag: $hashtag, interval: DAY) { start members } }`;
+
+/** Who was there at an instant (undated follows kept: an AppView crawl dates none). */
+export const GRAPH_AS_OF = `
+query GraphAsOf($hashtag: String!, $asOf: String!) {
+  communityGraph(hashtag: $hashtag, asOf: $asOf, includeUndated: true) { nodes { did } edgeIndex }
+}`;
+
+export const OPERATIONS = { GROWTH_DAYS, GRAPH_AS_OF, GRAPH_CHANGES, ACTOR, HASHTAGS, CENTRALITY, MUTUAL_FOLLOWS, EXPORT, COMMUNITY_GRAPH, COMMUNITY_NAMES, SUGGEST_FOLLOWS, COMPLETENESS } as const;

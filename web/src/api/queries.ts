@@ -1,7 +1,7 @@
 /** The graph view's operations, one function each, typed at the boundary. */
 import { graphql } from './client.js';
-import { ACTOR, CENTRALITY, COMMUNITY_NAMES, COMPLETENESS, EXPORT, HASHTAGS, MUTUAL_FOLLOWS, SUGGEST_FOLLOWS } from './operations.js';
-import type { Actor, ActorPage, CentralityMetric, CommunityAlgorithm, Completeness, CsvExport, MaybeActor, ExportFormat, HashtagStats, RankedActor, Scope, ServerCommunity, Suggestion } from './types.js';
+import { ACTOR, CENTRALITY, GRAPH_AS_OF, GROWTH_DAYS, COMMUNITY_NAMES, COMPLETENESS, EXPORT, HASHTAGS, MUTUAL_FOLLOWS, SUGGEST_FOLLOWS } from './operations.js';
+import type { Actor, ActorPage, CentralityMetric, CommunityAlgorithm, Completeness, CsvExport, GraphAsOf, GrowthDay, MaybeActor, ExportFormat, HashtagStats, RankedActor, Scope, ServerCommunity, Suggestion } from './types.js';
 
 export async function fetchHashtags(signal?: AbortSignal): Promise<HashtagStats[]> {
   const data = await graphql<{ hashtags: HashtagStats[] }>(HASHTAGS, {}, signal);
@@ -54,4 +54,14 @@ export async function fetchCompleteness(hashtag: string, signal?: AbortSignal): 
 export async function fetchActor(did: string, hashtag: string, signal?: AbortSignal): Promise<MaybeActor> {
   const data = await graphql<{ actor: MaybeActor }>(ACTOR, { did, hashtag }, signal);
   return data.actor;
+}
+
+export async function fetchGrowthDays(hashtag: string, signal?: AbortSignal): Promise<GrowthDay[]> {
+  const data = await graphql<{ growth: GrowthDay[] }>(GROWTH_DAYS, { hashtag }, signal);
+  return data.growth;
+}
+
+export async function fetchGraphAsOf(hashtag: string, asOf: string, signal?: AbortSignal): Promise<GraphAsOf> {
+  const data = await graphql<{ communityGraph: GraphAsOf }>(GRAPH_AS_OF, { hashtag, asOf }, signal);
+  return data.communityGraph;
 }

@@ -3,7 +3,7 @@
  * GraphQL Code Generator derives from schema.graphql and web/src/api/operations.ts (generated.ts),
  * so a schema change that breaks the view fails `npm run typecheck` instead of a user's browser.
  */
-import type { ActorQuery, GraphChangesSubscription, CentralityQuery, CommunityGraphQuery, CommunityNamesQuery, CompletenessQuery, ExportMutation, HashtagsQuery, SuggestFollowsQuery, ViewActorFragment } from './generated.js';
+import type { GraphAsOfQuery, GrowthDaysQuery, ActorQuery, GraphChangesSubscription, CentralityQuery, CommunityGraphQuery, CommunityNamesQuery, CompletenessQuery, ExportMutation, HashtagsQuery, SuggestFollowsQuery, ViewActorFragment } from './generated.js';
 
 export type { CentralityMetric, CommunityAlgorithm, ExportFormat, Scope } from './generated.js';
 
@@ -17,6 +17,8 @@ export type Suggestion = SuggestFollowsQuery['suggestFollows'][number];
 export type Completeness = CompletenessQuery['completeness'];
 export type GraphChange = GraphChangesSubscription['graphChanges'];
 export type MaybeActor = ActorQuery['actor'];
+export type GrowthDay = GrowthDaysQuery['growth'][number];
+export type GraphAsOf = GraphAsOfQuery['communityGraph'];
 
 /** One page of an actor connection, as the view keeps it (not a wire shape). */
 export interface ActorPage {

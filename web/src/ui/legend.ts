@@ -11,7 +11,7 @@ export function renderLegend(
   drawn: { nodes: number; edges: number; drawnEdges: number },
   extras: LegendExtras = {},
 ): void {
-  const { onAlgorithm = null, completeness = null, core = null } = extras;
+  const { onAlgorithm = null, completeness = null, core = null, time = null } = extras;
   clear(root);
   const name = c.algorithm === 'LEIDEN' ? 'Leiden' : 'Louvain';
   const origin = c.origin === 'server' ? `${name}, from the server` : `${name}, computed here`;
@@ -66,6 +66,7 @@ export function renderLegend(
     ),
   );
   if (core && core.max > 0) root.append(coreFilter(core));
+  if (time && time.days.length > 0) root.append(timeSlider(time));
   if (completeness) root.append(completenessLine(completeness));
   root.hidden = false;
 }
@@ -76,6 +77,20 @@ export interface LegendExtras {
   readonly completeness?: Completeness | null;
   /** The k-core filter: the largest core, the chosen k, how many actors it keeps. */
   readonly core?: { readonly max: number; readonly value: number; readonly kept: number; readonly onChange: (k: number) => void } | null;
+  /** The time slider: days with changes (ISO dates, oldest first), the chosen one (null: today). */
+  readonly time?: { readonly days: readonly string[]; readonly value: string | null; readonly shown: number | null; readonly onChange: (day: string | null) => void } | null;
+}
+
+function timeSlider(time: NonNullable<LegendExtras['time']>): HTMLElement {
+  const last = time.days.length; // one step past the last day: today, no filter
+  const at = time.value === null ? last : Math.max(0, time.days.indexOf(time.value));
+  const label = h('span', { testid: 'time-label' }, time.value === null ? 'Today' : `As of ${time.value}${time.shown === null ? '' : `: ${compact(time.shown)} actors`}`);
+  const slider = h('input', { type: 'range', min: 0, max: last, step: 1, value: at, testid: 'time-slider', title: 'The graph as it stood on a past day: members by their first post with the tag, follows by their record date (undated follows kept)' });
+  slider.addEventListener('change', () => {
+    const i = Number(slider.value);
+    time.onChange(i >= last ? null : (time.days[i] as string));
+  });
+  return h('div', { class: 'kcore' }, slider, label);
 }
 
 function coreFilter(core: NonNullable<LegendExtras['core']>): HTMLElement {

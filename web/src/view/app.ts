@@ -5,7 +5,7 @@
  */
 import { ApiError, apiKey } from '../api/client.js';
 import { loadCommunityGraph, VIEW_LIMIT, type CommunityGraph } from '../api/community-graph.js';
-import { fetchActor, fetchCentrality, fetchCommunityNames, fetchCompleteness, fetchHashtags, fetchMutualFollows, fetchSuggestions } from '../api/queries.js';
+import { fetchActor, fetchCentrality, fetchGraphAsOf, fetchGrowthDays, fetchCommunityNames, fetchCompleteness, fetchHashtags, fetchMutualFollows, fetchSuggestions } from '../api/queries.js';
 import type { CommunityAlgorithm, Completeness, ExportFormat, HashtagStats, RankedActor, Scope } from '../api/types.js';
 import { applyServerCommunities, assignCommunities, nameCommunities, type CommunityAssignment } from '../graph/communities.js';
 import { placeAt, placeByCommunity, placeFromPrevious } from '../graph/initial-positions.js';
@@ -135,6 +135,11 @@ export class GraphViewApp {
   /** Core number of each member (from the server), and the k the filter keeps (0: off). */
   private coreOf = new Map<string, number>();
   coreFilter = 0;
+  /** Days with changes (the time slider's steps), the chosen day (null: today), and what it hides. */
+  private days: string[] = [];
+  timeFilter: string | null = null;
+  private timeHidden: { nodes: Set<string>; edges: Set<string>; shown: number } | null = null;
+  private timeAbort: AbortController | null = null;
   private readonly search: SearchBox;
   private readonly panel: ProfilePanel;
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -417,6 +422,10 @@ export class GraphViewApp {
     this.completeness = null;
     this.coreOf = new Map();
     this.coreFilter = 0;
+    this.timeAbort?.abort();
+    this.days = [];
+    this.timeFilter = null;
+    this.timeHidden = null;
     this.panel.hide();
     this.el.stage.classList.remove('panel-open');
     this.renderer?.kill();
@@ -496,6 +505,7 @@ export class GraphViewApp {
         onAlgorithm: pickable ? (algorithm) => this.setAlgorithm(algorithm) : null,
         completeness: this.completeness,
         core: this.coreOf.size > 0 ? { max: Math.max(...this.coreOf.values()), value: this.coreFilter, kept: this.coreKept(), onChange: (k) => this.setCoreFilter(k) } : null,
+        time: pickable && this.days.length > 0 ? { days: this.days, value: this.timeFilter, shown: this.timeHidden?.shown ?? null, onChange: (day) => void this.setTimeFilter(day) } : null,
       },
     );
   }
@@ -503,13 +513,51 @@ export class GraphViewApp {
   /** Shows only actors whose core number is at least k (0 shows everyone). */
   setCoreFilter(k: number): void {
     this.coreFilter = k;
-    const hidden = new Set<string>();
-    if (k > 0) {
+    this.applyFilters();
+  }
+
+  /** Shows the graph as it stood at the end of `day` (null: today), keeping the layout. */
+  async setTimeFilter(day: string | null): Promise<void> {
+    const { hashtag } = this.state;
+    const model = this.model;
+    this.timeAbort?.abort();
+    this.timeFilter = day;
+    if (day === null || !hashtag || !model) {
+      this.timeHidden = null;
+      return this.applyFilters();
+    }
+    const abort = new AbortController();
+    this.timeAbort = abort;
+    try {
+      const then = await fetchGraphAsOf(hashtag, `${day}T23:59:59.999Z`, abort.signal);
+      if (this.model !== model || this.timeFilter !== day) return;
+      const present = new Set(then.nodes.map((n) => n.did));
+      const edges = new Set<string>();
+      for (let i = 0; i + 1 < then.edgeIndex.length; i += 2) edges.add(`${then.nodes[then.edgeIndex[i]!]!.did} ${then.nodes[then.edgeIndex[i + 1]!]!.did}`);
+      const nodes = new Set<string>();
+      const hiddenEdges = new Set<string>();
+      model.graph.forEachNode((node) => {
+        if (!present.has(node)) nodes.add(node);
+      });
+      model.graph.forEachEdge((_e, _a, s, t) => {
+        if (!edges.has(`${s} ${t}`)) hiddenEdges.add(`${s} ${t}`);
+      });
+      this.timeHidden = { nodes, edges: hiddenEdges, shown: model.graph.order - nodes.size };
+      this.applyFilters();
+    } catch (err) {
+      if (!abort.signal.aborted) this.toast(`Could not load the graph of ${day}: ${(err as Error).message}`);
+    }
+  }
+
+  /** The k-core and time filters together. */
+  private applyFilters(): void {
+    const hidden = new Set<string>(this.timeHidden?.nodes ?? []);
+    if (this.coreFilter > 0) {
       this.model?.graph.forEachNode((node) => {
-        if ((this.coreOf.get(node) ?? 0) < k) hidden.add(node);
+        if ((this.coreOf.get(node) ?? 0) < this.coreFilter) hidden.add(node);
       });
     }
-    this.renderer?.setHidden(hidden);
+    this.renderer?.setHidden(hidden, this.timeHidden?.edges ?? new Set());
     this.renderLegend();
   }
 
@@ -556,7 +604,15 @@ export class GraphViewApp {
     const abort = new AbortController();
     this.namesAbort = abort;
     this.communityNamesState = 'loading';
-    // Best effort: the legend works without it.
+    // Best effort: the legend works without them.
+    fetchGrowthDays(hashtag, abort.signal).then(
+      (days) => {
+        if (generation !== this.generation || this.model !== model) return;
+        this.days = days.map((d) => d.start);
+        this.renderLegend();
+      },
+      () => undefined,
+    );
     fetchCompleteness(hashtag, abort.signal).then(
       (c) => {
         if (generation !== this.generation || this.model !== model) return;

@@ -44,8 +44,9 @@ export class GraphRenderer {
   private highlighted = new Set<string>();
   private alwaysLabelled = new Set<string>();
   private layoutRunning = false;
-  /** Nodes a filter (the k-core slider) hides, with their edges. */
+  /** Nodes a filter (k-core, time) hides, with their edges; and edges hidden on their own ("source target"). */
   private hidden: ReadonlySet<string> = new Set();
+  private hiddenEdges: ReadonlySet<string> = new Set();
 
   readonly graph: ViewGraph;
   private readonly edgeColour: string;
@@ -105,7 +106,11 @@ export class GraphRenderer {
 
   private reduceEdge(edge: string, data: EdgeDisplayData): Partial<EdgeDisplayData> {
     if (this.layoutRunning) return { visibility: 'hidden' };
-    if (this.hidden.size > 0 && (this.hidden.has(this.graph.source(edge)) || this.hidden.has(this.graph.target(edge)))) return { visibility: 'hidden' };
+    if (this.hidden.size > 0 || this.hiddenEdges.size > 0) {
+      const s = this.graph.source(edge);
+      const t = this.graph.target(edge);
+      if (this.hidden.has(s) || this.hidden.has(t) || this.hiddenEdges.has(`${s} ${t}`)) return { visibility: 'hidden' };
+    }
     if (this.selected === null) return {};
     const source = this.graph.source(edge);
     const target = this.graph.target(edge);
@@ -127,8 +132,9 @@ export class GraphRenderer {
 
   /** Nodes that keep a label at every zoom level (the biggest ones). */
   /** Hides these nodes and their edges (replacing the previous set). */
-  setHidden(nodes: ReadonlySet<string>): void {
+  setHidden(nodes: ReadonlySet<string>, edges: ReadonlySet<string> = new Set()): void {
     this.hidden = nodes;
+    this.hiddenEdges = edges;
     this.sigma.refresh({ skipIndexation: true });
   }
 

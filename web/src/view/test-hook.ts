@@ -26,6 +26,8 @@ export interface GraphViewHook {
   communityOf(did: string): number | null;
   /** The live subscription: its state and how many pushed changes it applied. */
   live(): { state: string; applied: number } | null;
+  /** The day the time slider shows (null: today). */
+  readonly timeFilter: string | null;
   /** Whether the drawn graph holds this follow (drawn or not). */
   hasFollow(source: string, target: string): boolean;
   /** Nodes in the drawn graph. */
@@ -64,6 +66,9 @@ export function installTestHook(app: GraphViewApp, graphContainer: HTMLElement):
     },
     get communityNames() {
       return app.communityNamesState;
+    },
+    get timeFilter() {
+      return app.timeFilter;
     },
     live() {
       return app.live ? { state: app.live.state, applied: app.live.applied } : null;
