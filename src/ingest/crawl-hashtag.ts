@@ -17,7 +17,7 @@ import { parseCheckpoint, type CrawlCheckpoint } from './crawl-checkpoint.js';
 import { CrawlCounters } from './crawl-counters.js';
 import { crawlFollows, type FollowsCrawlerDeps } from './follows-crawler.js';
 import { MemberTasks } from './member-tasks.js';
-import { ProfileBatcher, TargetProfiles } from './profile-batcher.js';
+import { memberProfiles, targetProfiles } from './profile-batcher.js';
 import { driveSearch } from './search-driver.js';
 import type { IngestCounters, IngestStage } from './types.js';
 import { transportError } from './xrpc-errors.js';
@@ -71,7 +71,7 @@ export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
       counters.report();
     },
   });
-  const profiles = new ProfileBatcher({ client, writer, counters, tasks });
+  const profiles = memberProfiles({ client, writer, counters, tasks });
   const followsFrom = deps.followsFrom ?? 'appview';
   const follows: FollowsCrawlerDeps = { client, writer, counters, logger, followsFrom, maxFollowPages: deps.maxFollowPages, stopped: () => tasks.stopped };
   const enqueueMember = (did: string, needsProfile: boolean, needsFollows: boolean) => {
@@ -99,7 +99,7 @@ export async function crawlHashtag(deps: CrawlDeps): Promise<CrawlResult> {
     if (followsFrom === 'repo') {
       // Records name followed accounts by DID alone: read the profiles of those the graph has none
       // of. From the graph, not from this run's memory, so a resumed run fills in a killed one's.
-      const targets = new TargetProfiles({ client, writer, counters, tasks });
+      const targets = targetProfiles({ client, writer, tasks });
       for (const did of await unprofiledTargets(db, run.hashtag)) targets.add(did);
       targets.flush(true);
       await tasks.onIdle();

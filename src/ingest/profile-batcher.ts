@@ -13,17 +13,19 @@ export const PROFILES_PER_CALL = 25;
 /** Profile calls go ahead of follow crawls: they are few, and they finish members. */
 const PROFILE_PRIORITY = 1;
 
+/** What to do with one call's answer: the profiles returned, and the DIDs it did not return. */
+export type ProfileSink = (profiles: Awaited<ReturnType<BlueskyClient['getProfiles']>>, missing: string[]) => void;
+
 export interface ProfileBatcherDeps {
   readonly client: Pick<BlueskyClient, 'getProfiles'>;
-  readonly writer: Pick<BatchWriter, 'addProfiles'>;
-  readonly counters: CrawlCounters;
   readonly tasks: Pick<MemberTasks, 'add'>;
+  readonly record: ProfileSink;
 }
 
 export class ProfileBatcher {
   private buffer: string[] = [];
 
-  constructor(protected readonly deps: ProfileBatcherDeps) {}
+  constructor(private readonly deps: ProfileBatcherDeps) {}
 
   add(did: string): void {
     this.buffer.push(did);
@@ -39,26 +41,28 @@ export class ProfileBatcher {
     }
   }
 
-  protected async fetch(dids: string[]): Promise<void> {
+  private async fetch(dids: string[]): Promise<void> {
     const profiles = await this.deps.client.getProfiles(dids);
     const found = new Set(profiles.map((p) => p.did));
-    this.deps.counters.run.profiles += profiles.length;
-    this.deps.writer.addProfiles(profiles.map(toProfile), dids.filter((d) => !found.has(d)));
+    this.deps.record(profiles, dids.filter((d) => !found.has(d)));
   }
 }
 
-/**
- * Profiles of followed accounts the graph holds by DID only (repo mode), batched the same way; an
- * account getProfiles does not return (deleted, taken down, deactivated) is flagged profileMissing.
- */
-export class TargetProfiles extends ProfileBatcher {
-  constructor(private readonly targetDeps: Omit<ProfileBatcherDeps, 'writer'> & { readonly writer: Pick<BatchWriter, 'addTargets'> }) {
-    super({ ...targetDeps, writer: { addProfiles: () => undefined } });
-  }
+/** Members' profiles: counted, written as members' rows; a DID not returned is done all the same. */
+export function memberProfiles(deps: Omit<ProfileBatcherDeps, 'record'> & { readonly writer: Pick<BatchWriter, 'addProfiles'>; readonly counters: CrawlCounters }): ProfileBatcher {
+  return new ProfileBatcher({
+    ...deps,
+    record: (profiles, missing) => {
+      deps.counters.run.profiles += profiles.length;
+      deps.writer.addProfiles(profiles.map(toProfile), missing);
+    },
+  });
+}
 
-  protected override async fetch(dids: string[]): Promise<void> {
-    const profiles = await this.targetDeps.client.getProfiles(dids);
-    const found = new Set(profiles.map((p) => p.did));
-    this.targetDeps.writer.addTargets(profiles.map(toTarget), dids.filter((d) => !found.has(d)));
-  }
+/**
+ * Profiles of followed accounts the graph holds by DID only (repo mode); an account getProfiles
+ * does not return (deleted, taken down, deactivated) is flagged profileMissing.
+ */
+export function targetProfiles(deps: Omit<ProfileBatcherDeps, 'record'> & { readonly writer: Pick<BatchWriter, 'addTargets'> }): ProfileBatcher {
+  return new ProfileBatcher({ ...deps, record: (profiles, missing) => deps.writer.addTargets(profiles.map(toTarget), missing) });
 }

@@ -1,7 +1,7 @@
 /** growth(hashtag, interval): a community's members and follows over time, and what is undated. */
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import { growthSeries, type GrowthSeries } from '../core/time-buckets.js';
-import { growthDays } from '../graph/growth-queries.js';
+import { growthDays, type GrowthDays } from '../graph/growth-queries.js';
 import { hashtag as requiredHashtag } from '../schema/arguments.js';
 import { fixedItems } from '../schema/complexity.js';
 import { Interval } from '../schema/enums.js';
@@ -9,8 +9,19 @@ import { notFound } from '../schema/errors.js';
 import { GrowthCoverage, GrowthPoint } from '../schema/growth-types.js';
 import type { ApiContext } from './context.js';
 
+/** One read per hashtag per request: `growth` and `growthCoverage` side by side share it. */
+const daysPerRequest = new WeakMap<ApiContext, Map<string, Promise<GrowthDays>>>();
+
+function daysOf(ctx: ApiContext, hashtag: string): Promise<GrowthDays> {
+  let perTag = daysPerRequest.get(ctx);
+  if (!perTag) daysPerRequest.set(ctx, (perTag = new Map()));
+  let days = perTag.get(hashtag);
+  if (!days) perTag.set(hashtag, (days = growthDays(ctx.db, hashtag)));
+  return days;
+}
+
 async function seriesOf(ctx: ApiContext, hashtag: string, interval: Interval): Promise<GrowthSeries> {
-  const days = await growthDays(ctx.db, hashtag);
+  const days = await daysOf(ctx, hashtag);
   if (!days.exists) throw notFound(`no hashtag #${hashtag} in the graph: ingest it first`);
   return growthSeries(days.memberDays, days.followDays, interval);
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import { XRPCError, type AppBskyActorDefs } from '@atproto/api';
 import { CrawlCounters } from '../../../src/ingest/crawl-counters.js';
 import { crawlFollows, type FollowsCrawlerDeps } from '../../../src/ingest/follows-crawler.js';
-import { ProfileBatcher } from '../../../src/ingest/profile-batcher.js';
+import { memberProfiles } from '../../../src/ingest/profile-batcher.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { EMPTY_COUNTERS } from '../../../src/core/ingest-run.js';
 
@@ -94,7 +94,7 @@ describe('ProfileBatcher', () => {
     const written: Array<{ found: number; missing: string[] }> = [];
     const queued: Array<{ work: () => Promise<void>; priority: number }> = [];
     const c = counters();
-    const batcher = new ProfileBatcher({
+    const batcher = memberProfiles({
       client: {
         async getProfiles(actors) {
           calls.push([...actors]);
