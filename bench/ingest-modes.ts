@@ -13,6 +13,7 @@ import 'reflect-metadata';
 import { loadConfig } from '../src/config/config.js';
 import { rMin, startDevnet, type Devnet } from '../devnet/index.js';
 import { GraphDatabase } from '../src/graph/database.js';
+import { migrate } from '../src/graph/migrations.js';
 import { IngestService } from '../src/ingest/ingest-service.js';
 import { createLogger } from '../src/logging/logger.js';
 import { round, writeResult } from './support.js';
@@ -36,6 +37,8 @@ const total = (byMethod: Record<string, number>) => Object.values(byMethod).redu
 
 async function crawl(followsFrom: 'appview' | 'repo') {
   await db.autoCommit(WIPE);
+  // A fresh server has no constraints yet: without the Actor.did index every MERGE scans.
+  await migrate(db);
   const config = loadConfig({
     ...process.env,
     BSKY_SERVICE: appView.url,

@@ -20,6 +20,7 @@ import WebSocket from 'ws';
 import { mulberry32, startDevnet, type Devnet, type LiveCommunity } from '../devnet/index.js';
 import { loadConfig } from '../src/config/config.js';
 import { GraphDatabase } from '../src/graph/database.js';
+import { migrate } from '../src/graph/migrations.js';
 import { IngestService } from '../src/ingest/ingest-service.js';
 import { createLogger } from '../src/logging/logger.js';
 import { HashtagWatcher } from '../src/watch/hashtag-watcher.js';
@@ -131,6 +132,8 @@ async function main(): Promise<void> {
   const db = GraphDatabase.fromConfig(config);
   const logger = createLogger('warn', 'watch-fold');
   await db.autoCommit(WIPE);
+  // A fresh server has no constraints yet: without the Actor.did index every MERGE scans.
+  await migrate(db);
   const devnet = await startDevnet({ members: MEMBERS, seed: 21, live: true, rateLimit: false });
   const live = devnet.live!;
   try {

@@ -35,6 +35,8 @@ export interface WatcherOptions {
   readonly onFolded?: (eventTimesUs: readonly number[], committedAtMs: number) => void;
   /** Called after each committed batch that changed follows or members: what the live view draws. */
   readonly onChanges?: (changes: GraphChanges) => void;
+  /** Whether anyone listens to onChanges now (then each batch also reports the follows it created). */
+  readonly wantsChanges?: () => boolean;
   /**
    * Beyond this many members the members stream asks Jetstream for every DID's follows and profiles
    * and keeps only the members' here (Jetstream's wantedDids holds at most 10,000). Default 10,000.
@@ -225,7 +227,7 @@ export class HashtagWatcher {
       const changes = taken.flatMap((b) => (b.change && !this.reflected(b) ? [b.change] : []));
       try {
         this.logger.debug('folding', { messages: taken.length, changes: changes.length, cursors: applied });
-        const result = await this.options.db.writeTx((tx) => applyWatchBatch(tx, { hashtag: this.options.hashtag, cursors: applied, changes }), 120_000, 'watchBatch');
+        const result = await this.options.db.writeTx((tx) => applyWatchBatch(tx, { hashtag: this.options.hashtag, cursors: applied, changes, reportAdded: this.options.wantsChanges?.() ?? this.options.onChanges !== undefined }), 120_000, 'watchBatch');
         this.buffer.splice(0, taken.length);
         Object.assign(this.applied, applied);
         this.state = 'running';

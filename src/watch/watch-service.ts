@@ -95,6 +95,7 @@ export class WatchService {
       jetstreamUrl: this.options.jetstreamUrl,
       repos: new RepoFollows({ plcUrl: this.options.plcUrl, timeoutMs: this.options.requestTimeoutMs }),
       logger: (this.options.logger ?? silentLogger).child('watch'),
+      wantsChanges: () => (this.changeListeners.get(hashtag)?.size ?? 0) > 0,
       onChanges: (changes) => {
         for (const listener of this.changeListeners.get(hashtag) ?? []) listener(changes);
       },
