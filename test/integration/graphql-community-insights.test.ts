@@ -284,22 +284,8 @@ function expectStructure(nodes: string[]) {
     for (let i = 0; i < mine.length; i++) for (let j = i + 1; j < mine.length; j++) if (ties.get(mine[i]!)!.has(mine[j]!)) closed++;
     clustering += closed / ((mine.length * (mine.length - 1)) / 2);
   }
-  // Core numbers by repeated peeling: the largest k whose k-core is not empty.
-  let maxCore = 0;
-  for (let k = 1; ; k++) {
-    const alive = new Set(nodes);
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const n of [...alive]) {
-        if ([...ties.get(n)!].filter((x) => alive.has(x)).length >= k) continue;
-        alive.delete(n);
-        changed = true;
-      }
-    }
-    if (alive.size === 0) break;
-    maxCore = k;
-  }
+  // The largest k whose k-core is not empty (core numbers by repeated peeling, below).
+  const maxCore = Math.max(0, ...bruteCores(nodes).values());
   const n = nodes.length;
   return {
     actors: n,
