@@ -24,6 +24,7 @@ import { migrate } from '../src/graph/migrations.js';
 import { IngestService } from '../src/ingest/ingest-service.js';
 import { createLogger } from '../src/logging/logger.js';
 import { HashtagWatcher } from '../src/watch/hashtag-watcher.js';
+import { JetstreamSource } from '../src/watch/jetstream-source.js';
 import { RepoFollows } from '../src/watch/repo-follows.js';
 import { LatencyHistogram } from './load-generator.js';
 import { round, writeResult } from './support.js';
@@ -165,11 +166,10 @@ async function main(): Promise<void> {
     const watcher = new HashtagWatcher({
       db,
       hashtag: live.hashtag,
-      jetstreamUrl: devnet.jetstreamUrl,
+      // Devnet events are microseconds apart: a few ms of rewind covers its reordering.
+      source: new JetstreamSource({ url: devnet.jetstreamUrl, rewindUs: 2_000 }),
       repos: new RepoFollows({ plcUrl: devnet.url }),
       logger,
-      // Devnet events are microseconds apart: a few ms of rewind covers its reordering.
-      rewindUs: 2_000,
       onFolded: (times, committedAt) => {
         if (times.includes(backlogLastUs)) lastBacklogCommit = performance.now();
         for (const us of times) if (us >= phaseStartUs) lag.recordMs(committedAt - us / 1000);

@@ -65,7 +65,16 @@ export async function startApp(config: Config, logger: Logger, options: { source
   const readModel = new ReadModel(db, { enabled: config.server.readModel, logger: logger.child('read-model') });
   // Built in the background: until it is ready (seconds on a million follows) Neo4j answers.
   readModel.ready().catch(() => undefined);
-  const watch = new WatchService({ db: ingestDb, jetstreamUrl: config.bsky.jetstream, plcUrl: config.bsky.plc, logger, requestTimeoutMs: config.bsky.requestTimeoutMs });
+  const watch = new WatchService({
+    db: ingestDb,
+    jetstreamUrl: config.bsky.jetstream,
+    plcUrl: config.bsky.plc,
+    source: config.bsky.watchSource,
+    firehoseUrl: config.bsky.firehose,
+    firehoseVerify: config.bsky.firehoseVerify,
+    logger,
+    requestTimeoutMs: config.bsky.requestTimeoutMs,
+  });
   const scopeGraphs = scopeGraphsOf(readModel);
   const centrality = new CentralityService(db, { logger: logger.child('analytics'), scopeGraphs });
   const server = await startServer({

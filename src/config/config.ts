@@ -48,6 +48,12 @@ export interface Config {
     readonly maxFollowPages: number;
     /** The live watcher's Jetstream subscribe URL. */
     readonly jetstream: string;
+    /** Where the watcher reads events: Jetstream's JSON, or the relay firehose (subscribeRepos). */
+    readonly watchSource: WatchSourceKind;
+    /** The relay (or PDS) whose com.atproto.sync.subscribeRepos the firehose source reads. */
+    readonly firehose: string;
+    /** Check the signature of each graph-changing firehose commit. */
+    readonly firehoseVerify: boolean;
     /** Where DID documents are resolved (members' PDS for listRecords). */
     readonly plc: string;
     /** Where members' follows are read: the AppView's getFollows, or listRecords on each member's PDS. */
@@ -86,6 +92,9 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+export const WATCH_SOURCES = ['jetstream', 'firehose'] as const;
+export type WatchSourceKind = (typeof WATCH_SOURCES)[number];
 
 export const FOLLOWS_FROM = ['appview', 'repo'] as const;
 export type FollowsFrom = (typeof FOLLOWS_FROM)[number];
@@ -236,6 +245,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxBodyBytes: integer(env, 'BSKY_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       maxFollowPages: integer(env, 'BSKY_MAX_FOLLOW_PAGES', 2_000, 1, 1_000_000),
       jetstream: url(env, 'BSKY_JETSTREAM', ['wss:', 'ws:'], 'wss://jetstream2.us-east.bsky.network/subscribe')!,
+      watchSource: oneOf(env, 'BSKY_WATCH_SOURCE', WATCH_SOURCES, 'jetstream'),
+      firehose: url(env, 'BSKY_FIREHOSE', ['wss:', 'ws:'], 'wss://bsky.network')!,
+      firehoseVerify: oneOf(env, 'BSKY_FIREHOSE_VERIFY', ['true', 'false'] as const, 'true') === 'true',
       plc: url(env, 'BSKY_PLC', ['https:', 'http:'], 'https://plc.directory')!,
       followsFrom: oneOf(env, 'BSKY_FOLLOWS_FROM', FOLLOWS_FROM, 'appview'),
       pdsRateLimit: parseRateLimit(text(env, 'BSKY_PDS_RATE_LIMIT', '3000/300')!, 'BSKY_PDS_RATE_LIMIT'),

@@ -29,8 +29,8 @@ export type WatchChange =
 export interface WatchBatch {
   readonly hashtag: string;
   /**
-   * Per subscription (the members' stream, the posts stream), the position (Jetstream time_us) up
-   * to which it has delivered every event this batch and the ones before it hold.
+   * Per stream (Jetstream's members' and posts subscriptions, or the firehose), the position up to
+   * which it has delivered every event this batch and the ones before it hold.
    */
   readonly cursors: WatchCursors;
   readonly changes: readonly WatchChange[];
@@ -67,18 +67,30 @@ async function claimFreeLease(tx: ManagedTransaction, hashtag: string): Promise<
   if (state.holder !== null && !state.expired) throw new LeaseBusyError(hashtag, state.holder);
 }
 
+/**
+ * Where each stream resumes: Jetstream's members' and posts subscriptions by event time (µs), the
+ * firehose by sequence number on the service named beside it. A watcher stores only its own.
+ */
 export interface WatchCursors {
-  readonly members: number;
-  readonly posts: number;
+  readonly members?: number;
+  readonly posts?: number;
+  readonly firehose?: number;
+  readonly firehoseService?: string;
 }
 
+// Jetstream's cursors only move forward (a replay from a rewound cursor must not move them back).
+// The firehose's is set as given: after the service was reset (FutureCursor) it starts lower.
 const CURSOR = `
 MERGE (w:WatchState {hashtag: $hashtag})
-SET w.membersCursorUs = CASE WHEN w.membersCursorUs > $members THEN w.membersCursorUs ELSE $members END,
-    w.postsCursorUs = CASE WHEN w.postsCursorUs > $posts THEN w.postsCursorUs ELSE $posts END,
+SET w.membersCursorUs = CASE WHEN $members IS NULL OR w.membersCursorUs > $members THEN w.membersCursorUs ELSE $members END,
+    w.postsCursorUs = CASE WHEN $posts IS NULL OR w.postsCursorUs > $posts THEN w.postsCursorUs ELSE $posts END,
+    w.firehoseSeq = coalesce($firehose, w.firehoseSeq),
+    w.firehoseService = CASE WHEN $firehose IS NULL THEN w.firehoseService ELSE $firehoseService END,
     w.updatedAt = datetime()`;
 
-const READ_CURSOR = `MATCH (w:WatchState {hashtag: $hashtag}) RETURN w.membersCursorUs AS members, w.postsCursorUs AS posts`;
+const READ_CURSOR = `
+MATCH (w:WatchState {hashtag: $hashtag})
+RETURN w.membersCursorUs AS members, w.postsCursorUs AS posts, w.firehoseSeq AS firehose, w.firehoseService AS firehoseService`;
 
 // A follow record is immutable and its rkey unique in its repo: MERGE on the pair, and keep the
 // first record's rkey when a member follows someone twice (the second delete then looks unknown,
@@ -172,7 +184,8 @@ export async function applyWatchBatch(tx: ManagedTransaction, batch: WatchBatch)
     }
   }
   await claimFreeLease(tx, batch.hashtag);
-  await tx.run(CURSOR, { hashtag: batch.hashtag, ...batch.cursors });
+  const c = batch.cursors;
+  await tx.run(CURSOR, { hashtag: batch.hashtag, members: c.members ?? null, posts: c.posts ?? null, firehose: c.firehose ?? null, firehoseService: c.firehoseService ?? null });
   const follows = [...records.values()].filter((c) => c.kind === 'follow');
   const unfollows = [...records.entries()].filter(([, c]) => c.kind === 'unfollow');
   const newMembers: string[] = [];
@@ -215,9 +228,13 @@ export async function applyWatchBatch(tx: ManagedTransaction, batch: WatchBatch)
 
 /** Where the watcher of `hashtag` resumes each subscription; null before its first batch. */
 export async function readWatchCursors(db: GraphDatabase, hashtag: string): Promise<WatchCursors | null> {
-  const row = (await db.read<{ members: number | null; posts: number | null }>(READ_CURSOR, { hashtag }))[0];
-  if (!row || row.members === null || row.posts === null) return null;
-  return { members: Number(row.members), posts: Number(row.posts) };
+  const row = (await db.read<{ members: number | null; posts: number | null; firehose: number | null; firehoseService: string | null }>(READ_CURSOR, { hashtag }))[0];
+  if (!row) return null;
+  const cursors: WatchCursors = {
+    ...(row.members !== null && row.posts !== null ? { members: Number(row.members), posts: Number(row.posts) } : {}),
+    ...(row.firehose !== null && row.firehoseService !== null ? { firehose: Number(row.firehose), firehoseService: row.firehoseService } : {}),
+  };
+  return Object.keys(cursors).length ? cursors : null;
 }
 
 /** A member's complete list of follow records, read from its repo. */
@@ -225,6 +242,8 @@ export interface FollowRecordList {
   readonly did: string;
   /** The handle its DID document claims, when known. */
   readonly handle?: string | null;
+  /** Its profile record, when read (a new member's display name and bio). */
+  readonly profile?: { readonly displayName: string | null; readonly description: string | null } | null;
   readonly records: ReadonlyArray<{ rkey: string; subject: string; createdAt: string | null }>;
 }
 
@@ -246,13 +265,15 @@ CALL (a, l) {
   MERGE (a)-[e:FOLLOWS]->(b)
   SET e.rkey = first.rkey, e.createdAt = first.createdAt, e.seenAt = timestamp()
 }
-SET a.followsFetchedAt = datetime(), a.handle = coalesce(l.handle, a.handle)`;
+SET a.followsFetchedAt = datetime(), a.handle = coalesce(l.handle, a.handle)
+FOREACH (p IN CASE WHEN l.profile IS NULL THEN [] ELSE [l.profile] END |
+  SET a.displayName = p.displayName, a.description = p.description)`;
 
 /** Replaces members' follows by their complete record lists, under the lease (the re-read of an unknown delete). */
 export async function replaceFollowRecords(tx: ManagedTransaction, hashtag: string, lists: readonly FollowRecordList[]): Promise<void> {
   if (lists.length === 0) return;
   await claimFreeLease(tx, hashtag);
-  await tx.run(REPLACE_FOLLOWS, { lists: lists.map((l) => ({ ...l, handle: l.handle ?? null })) });
+  await tx.run(REPLACE_FOLLOWS, { lists: lists.map((l) => ({ ...l, handle: l.handle ?? null, profile: l.profile ?? null })) });
   await bumpGraphVersion(tx);
 }
 

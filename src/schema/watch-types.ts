@@ -12,7 +12,7 @@ registerEnumType(WatchState, {
   description: "What a hashtag's watcher in this server is doing.",
   valuesConfig: {
     STARTING: { description: 'Connecting and reading where to resume.' },
-    RUNNING: { description: 'Folding Jetstream into the graph.' },
+    RUNNING: { description: 'Folding the stream (Jetstream or the firehose) into the graph.' },
     WAITING: { description: 'An ingest holds the hashtag: changes are buffered until it ends.' },
     STOPPED: { description: 'No watcher of this hashtag runs in this server (one may run elsewhere: see the cursors).' },
   },
@@ -31,6 +31,18 @@ export class Watch {
 
   @Field(() => String, { nullable: true, description: 'Event time (ISO 8601) up to which the posts stream is in the graph.' })
   postsCursorAt!: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Firehose sequence number up to which the firehose is in the graph; null when the firehose was never watched.' })
+  firehoseSeq!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The relay or PDS whose firehose firehoseSeq counts on.' })
+  firehoseService!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Where this server's watcher reads events: jetstream or firehose; null when it is not running." })
+  source!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Times events may have been lost upstream, so members were re-read from their repositories.' })
+  gaps!: number | null;
 
   @Field(() => Int, { nullable: true, description: "Members followed (wantedDids); null when this server's watcher is not running." })
   members!: number | null;

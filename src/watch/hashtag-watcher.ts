@@ -1,9 +1,10 @@
 /**
- * Keeps one hashtag's graph current from Jetstream. Two subscriptions: the members' follows and
- * profiles (wantedDids = the members, identity and account events included), and every post (a
- * post carrying the tag makes its author a member). Messages are buffered and folded in batches,
- * each batch and the cursor that covers it in one transaction (graph/watch-writes.ts), so a kill at
- * any instant resumes exactly; replays are idempotent, so reconnecting from a rewound cursor is safe.
+ * Keeps one hashtag's graph current from a stream of repository events: Jetstream (two
+ * subscriptions, jetstream-source.ts) or the relay firehose (firehose-source.ts). Members' follows,
+ * profiles, handles and accounts, and everyone's posts (a post carrying the tag makes its author a
+ * member). Messages are buffered and folded in batches, each batch and the stream positions that
+ * cover it in one transaction (graph/watch-writes.ts), so a kill at any instant resumes exactly;
+ * replays are idempotent, so reconnecting from a rewound cursor is safe.
  *
  * Follow deletes name only an rkey. A delete no edge carries (an edge crawled through the AppView,
  * which shows no rkeys) re-reads that member's follow records from its repository and replaces its
@@ -11,17 +12,18 @@
  * the batches wait in the buffer (LeaseBusyError), and the watcher goes on when it is free.
  */
 import type { GraphDatabase } from '../graph/database.js';
-import { applyWatchBatch, LeaseBusyError, readLastCrawlStart, readMemberDids, readWatchCursors, replaceFollowRecords, type WatchChange } from '../graph/watch-writes.js';
+import { applyWatchBatch, LeaseBusyError, readLastCrawlStart, readMemberDids, readWatchCursors, replaceFollowRecords, type WatchChange, type WatchCursors } from '../graph/watch-writes.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { JetstreamClient, MAX_WANTED_DIDS } from './jetstream-client.js';
-import { changeOf, FOLLOW, parseMessage, POST, PROFILE } from './jetstream-message.js';
+import { MAX_WANTED_DIDS } from './jetstream-client.js';
+import { changeOf, FOLLOW, PROFILE } from './jetstream-message.js';
 import type { RepoFollows } from './repo-follows.js';
+import type { SourceEvent, StreamName, StreamPositions, WatchSource } from './watch-source.js';
 
 export interface WatcherOptions {
   readonly db: GraphDatabase;
   readonly hashtag: string;
-  /** BSKY_JETSTREAM: the subscribe URL. */
-  readonly jetstreamUrl: string;
+  /** Jetstream (BSKY_JETSTREAM) or the firehose (BSKY_FIREHOSE): see watch-source.ts. */
+  readonly source: WatchSource;
   readonly repos: RepoFollows;
   readonly logger?: Logger;
   /** How often buffered messages are folded. Default 200 ms. */
@@ -30,7 +32,6 @@ export interface WatcherOptions {
   readonly maxBatch?: number;
   /** Buffered messages beyond which the streams are dropped and later resumed from the cursor. */
   readonly maxBuffered?: number;
-  readonly rewindUs?: number;
   /** Called after each committed batch with its events' times (µs): lag histograms (bench/watch-fold.ts). */
   readonly onFolded?: (eventTimesUs: readonly number[], committedAtMs: number) => void;
   /** Called after each committed batch that changed follows or members: what the live view draws. */
@@ -56,9 +57,10 @@ export interface GraphChanges {
 export interface WatcherStatus {
   readonly hashtag: string;
   readonly state: 'starting' | 'running' | 'waiting' | 'stopped';
-  /** Per subscription, the Jetstream time_us up to which every event it delivered is in the graph. */
-  readonly cursors: { readonly members: number; readonly posts: number } | null;
-  /** Both streams connected, nothing buffered, no re-read owed, and no message for half a second. */
+  readonly source: WatchSource['kind'];
+  /** Per stream, the position (Jetstream time_us, firehose seq) up to which every event it delivered is in the graph. */
+  readonly cursors: WatchCursors | null;
+  /** Every stream connected, nothing buffered, no re-read owed, and no message for half a second. */
   readonly idle: boolean;
   readonly members: number;
   readonly messages: number;
@@ -70,6 +72,8 @@ export interface WatcherStatus {
   readonly invalidMessages: number;
   /** Messages about non-members dropped here (an unfiltered members stream: more members than wantedDids holds). */
   readonly foreignMessages: number;
+  /** Times events may have been lost upstream, so every member was re-read from its repository. */
+  readonly gaps: number;
   readonly connections: number;
   /** Event time to commit, of the last batch, ms. */
   readonly lagMs: number | null;
@@ -78,10 +82,9 @@ export interface WatcherStatus {
   readonly waitingFor: string | null;
 }
 
-type Stream = 'members' | 'posts';
-
 interface Buffered {
-  readonly stream: Stream;
+  readonly stream: StreamName;
+  readonly position: number;
   readonly timeUs: number;
   readonly change: WatchChange | null;
 }
@@ -90,49 +93,38 @@ export class HashtagWatcher {
   private readonly logger: Logger;
   private members = new Set<string>();
   private buffer: Buffered[] = [];
-  /** Per stream, the newest event time in the graph (stored with it): where that stream resumes. */
-  private readonly applied: Record<Stream, number> = { members: 0, posts: 0 };
+  /** Per stream, the newest position in the graph (stored with it): where that stream resumes. */
+  private applied: StreamPositions = {};
   private started = false;
   private lastMessageAt = 0;
-  private readonly open: Record<Stream, boolean> = { members: false, posts: false };
+  private readonly open = new Map<StreamName, boolean>();
   private state: WatcherStatus['state'] = 'starting';
   private waitingFor: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private readonly recent: Array<{ at: number; messages: number }> = [];
-  private counts = { messages: 0, changes: 0, batches: 0, unknownDeletes: 0, rereads: 0, newMembers: 0, invalidMessages: 0, foreignMessages: 0 };
+  private counts = { messages: 0, changes: 0, batches: 0, unknownDeletes: 0, rereads: 0, newMembers: 0, invalidMessages: 0, foreignMessages: 0, gaps: 0 };
   private lagMs: number | null = null;
-  private readonly memberStream: JetstreamClient;
-  private readonly postStream: JetstreamClient;
+  private readonly source: WatchSource;
   /** Re-reads owed (members whose edges must be replaced from their repository). */
   private readonly owed = new Set<string>();
-  /** The newest event time received anywhere so far (what a repository read now certainly includes). */
-  private newestUs = 0;
   /**
-   * Per member, the newest event time its last repository read certainly reflects: follow events of
+   * The newest position received so far (what a repository read now certainly includes).
+   * Jetstream's two streams share one clock (time_us); the firehose is one stream (seq).
+   */
+  private newest = 0;
+  /**
+   * Per member, the newest position its last repository read certainly reflects: follow events of
    * that member up to then (replays, stragglers) are already in its edges and are skipped, so a
    * replayed create cannot bring back a follow the read saw deleted.
    */
-  private readonly rereadUs = new Map<string, number>();
+  private readonly rereadAt = new Map<string, number>();
+  /** Resets so far: a batch in flight across one must not put the old positions back. */
+  private resets = 0;
 
   constructor(private readonly options: WatcherOptions) {
     this.logger = options.logger ?? silentLogger;
-    const common = { url: options.jetstreamUrl, rewindUs: options.rewindUs ?? 5_000_000 };
-    this.memberStream = new JetstreamClient({
-      ...common,
-      cursor: () => this.applied.members,
-      // Within Jetstream's limit the server filters by member; beyond it every DID comes and receive() filters.
-      filters: () => (this.filtersByDid() ? { wantedCollections: [FOLLOW, PROFILE], wantedDids: [...this.members] } : { wantedCollections: [FOLLOW, PROFILE] }),
-      onMessage: (text) => this.receive('members', text),
-    });
-    this.postStream = new JetstreamClient({ ...common, cursor: () => this.applied.posts, filters: () => ({ wantedCollections: [POST] }), onMessage: (text) => this.receive('posts', text) });
-    for (const [name, stream] of [['members', this.memberStream], ['posts', this.postStream]] as const) {
-      stream.onState = (state, detail) => {
-        this.open[name] = state === 'open';
-        this.lastMessageAt = Date.now(); // a fresh connection replays before it goes quiet
-        this.logger.debug('jetstream', { stream: name, state, detail });
-      };
-    }
+    this.source = options.source;
   }
 
   /**
@@ -142,25 +134,32 @@ export class HashtagWatcher {
   async start(): Promise<void> {
     const { db, hashtag } = this.options;
     this.members = new Set(await readMemberDids(db, hashtag));
-    if (!this.filtersByDid()) this.logger.info('more members than Jetstream filters by DID: the members stream takes every DID and keeps the members here', { members: this.members.size });
-    const stored = await readWatchCursors(db, hashtag);
-    const crawlStart = await readLastCrawlStart(db, hashtag);
-    const firstUs = crawlStart !== null ? crawlStart * 1000 : Date.now() * 1000;
-    this.applied.members = stored?.members ?? firstUs;
-    this.applied.posts = stored?.posts ?? firstUs;
+    if (this.source.kind === 'jetstream' && !this.filtersByDid()) this.logger.info('more members than Jetstream filters by DID: the members stream takes every DID and keeps the members here', { members: this.members.size });
+    const stored = resumePositions(this.source, await readWatchCursors(db, hashtag));
+    this.applied = stored ?? this.source.firstPositions(await readLastCrawlStart(db, hashtag));
     this.started = true;
     this.state = 'running';
-    this.memberStream.start();
-    this.postStream.start();
+    this.source.start({
+      position: (stream) => this.applied[stream],
+      members: () => this.members,
+      filtersByDid: () => this.filtersByDid(),
+      onEvent: (event) => this.receive(event),
+      onState: (stream, open, detail) => {
+        this.open.set(stream, open);
+        this.lastMessageAt = Date.now(); // a fresh connection replays before it goes quiet
+        this.logger.debug('stream', { source: this.source.kind, stream, open, detail });
+      },
+      onGap: (reason, did) => this.gap(reason, did),
+      onReset: (stream) => this.reset(stream),
+    });
     this.timer = setInterval(() => void this.flush(), this.options.batchMs ?? 200);
-    this.logger.info('watching', { hashtag, members: this.members.size, cursors: { ...this.applied }, resumed: stored !== null });
+    this.logger.info('watching', { hashtag, source: this.source.kind, members: this.members.size, cursors: { ...this.applied }, resumed: stored !== null });
   }
 
   /** Stops both streams and folds what is buffered (if the lease allows). */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.memberStream.stop();
-    this.postStream.stop();
+    await this.source.stop();
     await this.flush();
     this.state = 'stopped';
   }
@@ -171,11 +170,12 @@ export class HashtagWatcher {
     return {
       hashtag: this.options.hashtag,
       state: this.state,
-      cursors: this.started ? { ...this.applied } : null,
-      idle: this.open.members && this.open.posts && this.buffer.length === 0 && this.owed.size === 0 && this.flushing === null && now - this.lastMessageAt > 500,
+      source: this.source.kind,
+      cursors: this.started ? this.cursorsOf(this.applied) : null,
+      idle: this.source.streams.every((s) => this.open.get(s)) && this.buffer.length === 0 && this.owed.size === 0 && this.flushing === null && now - this.lastMessageAt > 500,
       members: this.members.size,
       ...this.counts,
-      connections: this.memberStream.connections + this.postStream.connections,
+      connections: this.source.connections,
       lagMs: this.lagMs,
       messagesPerSecond: this.recent.reduce((s, r) => s + r.messages, 0) / 10,
       waitingFor: this.waitingFor,
@@ -186,28 +186,54 @@ export class HashtagWatcher {
     return this.members.size <= (this.options.maxWantedDids ?? MAX_WANTED_DIDS);
   }
 
-  private receive(stream: Stream, text: string): void {
+  private receive(event: SourceEvent): void {
     this.counts.messages++;
     this.lastMessageAt = Date.now();
-    const message = parseMessage(text);
-    if (!message) {
-      this.counts.invalidMessages++;
-      return;
-    }
-    // The post stream carries everyone's posts; only the tag's are changes. An unfiltered members
-    // stream carries everyone's follows and profiles; only members' are (the message still moves the cursor).
-    const foreign = stream === 'members' && !this.filtersByDid() && !this.members.has(message.did);
+    const { message, stream, position, timeUs } = event;
+    if (event.invalid) this.counts.invalidMessages++;
+    // Posts come from everyone; only the tag's are changes. A stream the server did not filter by
+    // DID carries everyone's follows and profiles; only members' are (the message still moves the cursor).
+    const memberScoped = message?.kind === 'commit' && (message.commit.collection === FOLLOW || message.commit.collection === PROFILE);
+    const foreign = memberScoped && !event.filteredByDid && !this.members.has(message.did);
     if (foreign) this.counts.foreignMessages++;
-    const change = foreign ? null : changeOf(message, this.options.hashtag);
-    this.newestUs = Math.max(this.newestUs, message.time_us);
-    this.buffer.push({ stream, timeUs: message.time_us, change });
+    const change = message && !foreign ? changeOf(message, this.options.hashtag) : null;
+    this.newest = Math.max(this.newest, position);
+    this.buffer.push({ stream, position, timeUs, change });
     if (this.buffer.length > (this.options.maxBuffered ?? 200_000)) {
       // Neo4j (or an ingest) is slower than the stream: drop it all and resume from the cursor.
       this.logger.warn('watch backlog: reconnecting from the committed cursor', { buffered: this.buffer.length });
       this.buffer = [];
-      this.memberStream.reconnect();
-      this.postStream.reconnect();
+      this.source.reconnect();
     }
+  }
+
+  /** Events may be missing upstream: re-read the member (or every member) from the repository. */
+  private gap(reason: string, did?: string): void {
+    if (did) {
+      // One repository reset or a commit without its records: that member is re-read (counted in rereads).
+      this.logger.info('re-reading a member whose commit the stream could not carry', { reason, did });
+      this.owed.add(did);
+      return;
+    }
+    this.counts.gaps++;
+    this.logger.warn('stream gap: re-reading every member from its repository', { reason, members: this.members.size });
+    for (const m of this.members) this.owed.add(m);
+  }
+
+  /**
+   * The stream numbers its events anew (a reset service): positions and what was measured with them
+   * are void. What is buffered is dropped; the gap reported with it re-reads every member anyway.
+   */
+  private reset(stream: StreamName): void {
+    this.resets++;
+    this.buffer = this.buffer.filter((b) => b.stream !== stream);
+    delete this.applied[stream];
+    this.newest = 0;
+    this.rereadAt.clear();
+  }
+
+  private cursorsOf(positions: StreamPositions): WatchCursors {
+    return { ...positions, ...(this.source.service !== undefined ? { firehoseService: this.source.service } : {}) };
   }
 
   private flush(): Promise<void> {
@@ -223,13 +249,17 @@ export class HashtagWatcher {
       const taken = this.buffer.slice(0, this.options.maxBatch ?? 5_000);
       // Each stream resumes from its own position: they advance separately (and one may be idle).
       const applied = { ...this.applied };
-      for (const b of taken) applied[b.stream] = Math.max(applied[b.stream], b.timeUs);
+      const resets = this.resets;
+      for (const b of taken) applied[b.stream] = Math.max(applied[b.stream] ?? 0, b.position);
       const changes = taken.flatMap((b) => (b.change && !this.reflected(b) ? [b.change] : []));
       try {
         this.logger.debug('folding', { messages: taken.length, changes: changes.length, cursors: applied });
-        const result = await this.options.db.writeTx((tx) => applyWatchBatch(tx, { hashtag: this.options.hashtag, cursors: applied, changes, reportAdded: this.options.wantsChanges?.() ?? this.options.onChanges !== undefined }), 120_000, 'watchBatch');
-        this.buffer.splice(0, taken.length);
-        Object.assign(this.applied, applied);
+        const result = await this.options.db.writeTx((tx) => applyWatchBatch(tx, { hashtag: this.options.hashtag, cursors: this.cursorsOf(applied), changes, reportAdded: this.options.wantsChanges?.() ?? this.options.onChanges !== undefined }), 120_000, 'watchBatch');
+        // Across a reset the buffer was already emptied of the stream these came from.
+        if (resets === this.resets) {
+          this.buffer.splice(0, taken.length);
+          Object.assign(this.applied, applied);
+        }
         this.state = 'running';
         this.waitingFor = null;
         this.counts.batches++;
@@ -250,7 +280,7 @@ export class HashtagWatcher {
             this.owed.add(did);
           }
           this.counts.newMembers += result.newMembers.length;
-          this.memberStream.updateFilters();
+          this.source.membersChanged();
         }
         if (this.owed.size) await this.reread();
       } catch (err) {
@@ -268,7 +298,7 @@ export class HashtagWatcher {
   private reflected(b: Buffered): boolean {
     const c = b.change!;
     if (c.kind !== 'follow' && c.kind !== 'unfollow') return false;
-    return b.timeUs <= (this.rereadUs.get(c.did) ?? -1);
+    return b.position <= (this.rereadAt.get(c.did) ?? -1);
   }
 
   /** Replaces owed members' edges by the follow records in their repositories (rkeys included). */
@@ -277,15 +307,16 @@ export class HashtagWatcher {
     this.logger.debug('re-reading repositories', { members: dids.length });
     // Every event received so far was committed to its repository before it was sent, so the
     // reads below include it.
-    const reflects = this.newestUs;
+    const reflects = this.newest;
+    const resets = this.resets;
     const read = await Promise.all(
       dids.map(async (did) => {
-        const [list, handle] = await Promise.all([this.options.repos.followRecords(did), this.options.repos.handleOf(did)]);
+        const [list, handle, profile] = await Promise.all([this.options.repos.followRecords(did), this.options.repos.handleOf(did), this.options.repos.profileOf(did)]);
         if (list === 'gone') {
           this.owed.delete(did);
           return null;
         }
-        return list ? { ...list, handle } : null;
+        return list ? { ...list, handle, profile } : null;
       }),
     );
     const lists = read.flatMap((l) => (l ? [l] : []));
@@ -294,11 +325,19 @@ export class HashtagWatcher {
       await this.options.db.writeTx((tx) => replaceFollowRecords(tx, this.options.hashtag, lists), 120_000, 'watchReread');
       for (const l of lists) {
         this.owed.delete(l.did);
-        this.rereadUs.set(l.did, Math.max(this.rereadUs.get(l.did) ?? 0, reflects));
+        if (resets === this.resets) this.rereadAt.set(l.did, Math.max(this.rereadAt.get(l.did) ?? 0, reflects));
       }
       this.counts.rereads += lists.length;
     } catch (err) {
       if (!(err instanceof LeaseBusyError)) this.logger.warn('watch re-read failed; retrying', { error: (err as Error).message });
     }
   }
+}
+
+/** The positions `source` can resume from among those stored, or null (start as a first watch). */
+function resumePositions(source: WatchSource, stored: WatchCursors | null): StreamPositions | null {
+  if (!stored) return null;
+  // Sequence numbers belong to one service: another relay's are meaningless here.
+  if (source.kind === 'firehose') return stored.firehose !== undefined && stored.firehoseService === source.service ? { firehose: stored.firehose } : null;
+  return stored.members !== undefined && stored.posts !== undefined ? { members: stored.members, posts: stored.posts } : null;
 }

@@ -39,14 +39,15 @@ const account = z.object({
 });
 
 const message = z.discriminatedUnion('kind', [commit, identity, account]);
-export type JetstreamMessage = z.infer<typeof message>;
+/** Jetstream's event shape; the firehose source produces the same (firehose-source.ts). */
+export type StreamMessage = z.infer<typeof message>;
 
 const followRecord = z.object({ subject: z.string().startsWith('did:'), createdAt: z.string().optional() });
 const profileRecord = z.object({ displayName: z.string().optional(), description: z.string().optional() });
 const postRecord = z.object({ text: z.string().optional(), createdAt: z.string().optional() }).passthrough();
 
 /** Parses one message; null for what is not JSON or not a Jetstream event (the caller counts it). */
-export function parseMessage(text: string): JetstreamMessage | null {
+export function parseMessage(text: string): StreamMessage | null {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -58,7 +59,7 @@ export function parseMessage(text: string): JetstreamMessage | null {
 }
 
 /** What a message changes in `hashtag`'s graph (zero or one change). */
-export function changeOf(m: JetstreamMessage, hashtag: string): WatchChange | null {
+export function changeOf(m: StreamMessage, hashtag: string): WatchChange | null {
   if (m.kind === 'identity') return { kind: 'handle', did: m.did, handle: m.identity.handle?.toLowerCase() ?? null };
   if (m.kind === 'account') return { kind: 'account', did: m.did, active: m.account.active, status: m.account.status ?? null };
   const { operation, collection, rkey, record } = m.commit;

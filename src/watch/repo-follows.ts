@@ -56,6 +56,22 @@ export class RepoFollows {
     }
   }
 
+  /** The member's profile record (app.bsky.actor.profile/self); null when it has none or it could not be read. */
+  async profileOf(did: string): Promise<{ displayName: string | null; description: string | null } | null> {
+    try {
+      const url = new URL('/xrpc/com.atproto.repo.getRecord', await this.pdsOf(did));
+      url.searchParams.set('repo', did);
+      url.searchParams.set('collection', 'app.bsky.actor.profile');
+      url.searchParams.set('rkey', 'self');
+      const value = ((await this.get(url)) as { value?: { displayName?: unknown; description?: unknown } }).value;
+      if (!value) return null;
+      const text = (v: unknown) => (typeof v === 'string' ? v : null);
+      return { displayName: text(value.displayName), description: text(value.description) };
+    } catch {
+      return null;
+    }
+  }
+
   /** The handle the DID document claims (at://handle in alsoKnownAs). */
   async handleOf(did: string): Promise<string | null> {
     try {
@@ -64,6 +80,11 @@ export class RepoFollows {
     } catch {
       return null;
     }
+  }
+
+  /** Drops the cached DID document (an identity event: a new handle, or a new PDS). */
+  forget(did: string): void {
+    this.documents.delete(did);
   }
 
   private async pdsOf(did: string): Promise<string> {

@@ -8,6 +8,7 @@ import type { GraphDatabase } from '../graph/database.js';
 import { readMemberDids, readWatchCursors, type WatchCursors } from '../graph/watch-writes.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { HashtagWatcher, type GraphChanges, type WatcherStatus } from './hashtag-watcher.js';
+import { createWatchSource, type WatchSourceSettings } from './create-watch-source.js';
 import { RepoFollows } from './repo-follows.js';
 
 export class WatchNotFoundError extends CodedError {
@@ -27,6 +28,10 @@ export interface WatchServiceOptions {
   readonly db: GraphDatabase;
   readonly jetstreamUrl: string;
   readonly plcUrl: string;
+  /** Default jetstream. */
+  readonly source?: WatchSourceSettings['kind'];
+  readonly firehoseUrl?: string;
+  readonly firehoseVerify?: boolean;
   readonly logger?: Logger;
   readonly requestTimeoutMs?: number;
 }
@@ -89,12 +94,15 @@ export class WatchService {
     if ((await readMemberDids(this.options.db, hashtag)).length === 0) {
       throw new WatchNotFoundError(`#${hashtag} has no members in the graph: crawl it first (startIngest), then watch it`);
     }
+    const { jetstreamUrl, plcUrl, firehoseUrl, requestTimeoutMs: timeoutMs } = this.options;
+    const logger = (this.options.logger ?? silentLogger).child('watch');
+    const repos = new RepoFollows({ plcUrl, timeoutMs });
     const watcher = new HashtagWatcher({
       db: this.options.db,
       hashtag,
-      jetstreamUrl: this.options.jetstreamUrl,
-      repos: new RepoFollows({ plcUrl: this.options.plcUrl, timeoutMs: this.options.requestTimeoutMs }),
-      logger: (this.options.logger ?? silentLogger).child('watch'),
+      source: createWatchSource({ kind: this.options.source ?? 'jetstream', jetstreamUrl, firehoseUrl, plcUrl, verify: this.options.firehoseVerify, timeoutMs }, repos, logger),
+      repos,
+      logger,
       wantsChanges: () => (this.changeListeners.get(hashtag)?.size ?? 0) > 0,
       onChanges: (changes) => {
         for (const listener of this.changeListeners.get(hashtag) ?? []) listener(changes);

@@ -12,6 +12,7 @@ import type { GraphDatabase } from '../../src/graph/database.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { HashtagWatcher } from '../../src/watch/hashtag-watcher.js';
+import { JetstreamSource } from '../../src/watch/jetstream-source.js';
 import { RepoFollows } from '../../src/watch/repo-follows.js';
 import { WatchService } from '../../src/watch/watch-service.js';
 import { graphql } from '../support/graphql-client.js';
@@ -48,7 +49,8 @@ afterAll(async () => {
 });
 
 function watcherFor(maxWantedDids?: number): HashtagWatcher {
-  return new HashtagWatcher({ db, hashtag: live.hashtag, jetstreamUrl: devnet.jetstreamUrl, repos: new RepoFollows({ plcUrl: devnet.url }), logger, batchMs: 50, rewindUs: REWIND_US, maxWantedDids });
+  const source = new JetstreamSource({ url: devnet.jetstreamUrl, rewindUs: REWIND_US });
+  return new HashtagWatcher({ db, hashtag: live.hashtag, source, repos: new RepoFollows({ plcUrl: devnet.url }), logger, batchMs: 50, maxWantedDids });
 }
 
 /** What the graph must hold: members (not deleted) and their follow records to accounts not deleted. */
@@ -122,9 +124,9 @@ describe('bsky-graph watch on the living devnet', () => {
     expect(first.connections).toBeGreaterThan(2); // the devnet cut the sockets, the watcher came back
 
     // A watcher that dies without flushing (kill -9), changes meanwhile, then a new one: still exact.
-    (watcher as unknown as { memberStream: { stop(): void }; postStream: { stop(): void }; timer: NodeJS.Timeout }).memberStream.stop();
-    (watcher as unknown as { postStream: { stop(): void } }).postStream.stop();
-    clearInterval((watcher as unknown as { timer: NodeJS.Timeout }).timer);
+    const dying = watcher as unknown as { source: { stop(): Promise<void> }; timer: NodeJS.Timeout };
+    await dying.source.stop();
+    clearInterval(dying.timer);
     randomMutations(live, rng, 150);
     watcher = watcherFor();
     running.push(watcher);
