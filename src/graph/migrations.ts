@@ -16,6 +16,8 @@ export const MIGRATIONS: readonly string[] = [
   // Exports live as files (src/export/export-store.ts), never as nodes: drop the constraint an
   // earlier version created for an :Export label nothing writes.
   'DROP CONSTRAINT export_id IF EXISTS',
+  // Accounts the watcher saw deleted, known to the graph or not: a late event cannot bring them back.
+  'CREATE CONSTRAINT deleted_account_did IF NOT EXISTS FOR (d:DeletedAccount) REQUIRE d.did IS UNIQUE',
 ];
 
 /**

@@ -95,11 +95,15 @@ RETURN w.membersCursorUs AS members, w.postsCursorUs AS posts, w.firehoseSeq AS 
 // A follow record is immutable and its rkey unique in its repo: MERGE on the pair, and keep the
 // first record's rkey when a member follows someone twice (the second delete then looks unknown,
 // and the re-read of that member settles it exactly).
+// A record may name a deleted account, or come late from one; the graph, like the AppView, shows
+// no edge to or from it. The tombstone holds also for accounts the graph did not know when they
+// were deleted (Jetstream's two streams are not in step: a deletion on one may precede on the
+// other a follow made before it).
 const FOLLOWS = `
 UNWIND $follows AS f
 MATCH (a:Actor {did: f.did})
+WHERE NOT EXISTS { (:DeletedAccount {did: f.subject}) } AND NOT EXISTS { (:DeletedAccount {did: f.did}) }
 MERGE (b:Actor {did: f.subject})
-// A record may name a deleted account; the graph, like the AppView, shows no edge to it.
 WITH a, b, f WHERE coalesce(b.accountStatus, '') <> 'deleted'
 MERGE (a)-[e:FOLLOWS]->(b)
 SET e.rkey = coalesce(e.rkey, f.rkey), e.createdAt = coalesce(e.createdAt, f.createdAt), e.seenAt = timestamp()`;
@@ -108,6 +112,7 @@ SET e.rkey = coalesce(e.rkey, f.rkey), e.createdAt = coalesce(e.createdAt, f.cre
 const FOLLOWS_REPORTING = `
 UNWIND $follows AS f
 MATCH (a:Actor {did: f.did})
+WHERE NOT EXISTS { (:DeletedAccount {did: f.subject}) } AND NOT EXISTS { (:DeletedAccount {did: f.did}) }
 MERGE (b:Actor {did: f.subject})
 WITH a, b, f WHERE coalesce(b.accountStatus, '') <> 'deleted'
 WITH a, b, f, EXISTS { (a)-[:FOLLOWS]->(b) } AS already
@@ -127,6 +132,7 @@ const MEMBERS = `
 MERGE (h:Hashtag {name: $hashtag})
 WITH h
 UNWIND $posts AS p
+WITH h, p WHERE NOT EXISTS { (:DeletedAccount {did: p.did}) }
 MERGE (a:Actor {did: p.did})
 WITH h, a, p, EXISTS { (a)-[:POSTED_WITH]->(h) } AS already
 MERGE (a)-[m:POSTED_WITH]->(h)
@@ -152,6 +158,8 @@ SET a.handle = h.handle`;
 // is only marked, since reactivation brings everything back; reactivation clears the mark.
 const ACCOUNTS = `
 UNWIND $accounts AS x
+FOREACH (_ IN CASE WHEN x.status = 'deleted' THEN [1] ELSE [] END | MERGE (:DeletedAccount {did: x.did}))
+WITH x
 MATCH (a:Actor {did: x.did})
 SET a.accountStatus = CASE WHEN x.active THEN null ELSE coalesce(x.status, 'inactive') END, a.accountChangedAt = datetime()
 WITH a, x WHERE x.status = 'deleted'
@@ -260,6 +268,7 @@ CALL (a, l) {
 CALL (a, l) {
   UNWIND l.records AS r
   WITH a, r.subject AS subject, collect(r)[0] AS first
+  WHERE NOT EXISTS { (:DeletedAccount {did: subject}) }
   MERGE (b:Actor {did: subject})
   WITH a, b, first WHERE coalesce(b.accountStatus, '') <> 'deleted'
   MERGE (a)-[e:FOLLOWS]->(b)

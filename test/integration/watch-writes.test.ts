@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { GraphDatabase } from '../../src/graph/database.js';
-import { applyWatchBatch, type WatchChange } from '../../src/graph/watch-writes.js';
+import { applyWatchBatch, replaceFollowRecords, type WatchChange } from '../../src/graph/watch-writes.js';
 import { openTestDatabase, resetGraph } from '../support/neo4j.js';
 
 let db: GraphDatabase;
@@ -70,5 +70,27 @@ describe('applyWatchBatch on one follow pair', () => {
   it('a delete no edge carries is reported for a re-read', async () => {
     const result = await batch(unfollow('r9'));
     expect(result.unknownDeletes).toEqual([{ did: A, rkey: 'r9' }]);
+  });
+});
+
+describe('applyWatchBatch and deleted accounts', () => {
+  const U = 'did:plc:uuuuuuuuuuuuuuuuuuuuuuuu';
+
+  it('an account deleted before the graph knew it stays out: a late follow of it, a late post by it, a re-read naming it', async () => {
+    // Jetstream's posts stream delivered U's deletion first; the members' stream, behind, then
+    // brings A's follow of U made before it.
+    await batch({ kind: 'account', did: U, active: false, status: 'deleted' });
+    await batch({ kind: 'follow', did: A, rkey: 'r1', subject: U, createdAt: null }, { kind: 'post', did: U, at: '2026-12-01T00:00:00.000Z' });
+    await db.writeTx((tx) => replaceFollowRecords(tx, 'watchtag', [{ did: A, records: [{ rkey: 'r1', subject: U, createdAt: null }, { rkey: 'r2', subject: X, createdAt: null }] }]));
+    const rows = await db.read<{ target: string }>(`MATCH (:Actor {did: $a})-[:FOLLOWS]->(t) RETURN t.did AS target`, { a: A });
+    expect(rows.map((r) => r.target)).toEqual([X]);
+    expect(await db.read(`MATCH (:Actor {did: $u})-[r]-() RETURN r`, { u: U })).toEqual([]);
+  });
+
+  it('a deleted member: its late follows do not come back', async () => {
+    await batch(follow('r1'));
+    await batch({ kind: 'account', did: A, active: false, status: 'deleted' });
+    await batch(follow('r2'));
+    expect(await edge()).toEqual([]);
   });
 });
