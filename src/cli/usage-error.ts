@@ -9,14 +9,14 @@ export class UsageError extends Error {
 export const USAGE = `Usage: bsky-graph <command> [options]
 
 Commands (the same lines as the README's "Command line"):
-  ingest <hashtag> [--max-posts N] [--since ISO] [--until ISO] [--resume RUN_ID] [--allow-shrink] [--json]
+  ingest <hashtag> [--max-posts N] [--since ISO] [--until ISO] [--resume RUN_ID] [--allow-shrink] [--follows-from appview|repo] [--json]
                          crawl #hashtag into Neo4j (resumable)
   serve
                          GraphQL server at /graphql and the graph view at /
   export <hashtag> [--out FILE] [--format csv|gexf|graphml] [--scope all|community] [--dids]
                          write the follow edges of the community (--dids: CSV source_did/target_did columns)
-  watch <hashtag> [--status-every S]
-                         keep #hashtag's crawled graph current from Jetstream (BSKY_JETSTREAM) until Ctrl-C
+  watch <hashtag> [--source jetstream|firehose] [--status-every S]
+                         keep #hashtag's crawled graph current from Jetstream (BSKY_JETSTREAM) or the firehose (BSKY_FIREHOSE) until Ctrl-C
   devnet [--members N] [--seed S] [--groups G] [--port P] [--rate N/S] [--search-cap N] [--latency MIN-MAX] [--error-rate R] [--faults JSON|@FILE] [--truth FILE] [--live]
                          local AT Protocol network with a synthetic community (--live: it changes, with Jetstream)
   demo [--members N] [--seed S] [--fresh]

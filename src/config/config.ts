@@ -96,8 +96,13 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const WATCH_SOURCES = ['jetstream', 'firehose'] as const;
 export type WatchSourceKind = (typeof WATCH_SOURCES)[number];
 
-export const FOLLOWS_FROM = ['appview', 'repo'] as const;
-export type FollowsFrom = (typeof FOLLOWS_FROM)[number];
+import type { FollowsFrom } from '../core/follows-source.js';
+
+export type { FollowsFrom };
+// Spelled out, not imported: jest's global setup loads this file as CommonJS, which resolves no
+// `.js` value import to its `.ts` source. The type keeps it equal to core's list.
+const FOLLOWS_FROM_CHOICES = { appview: true, repo: true } satisfies Record<FollowsFrom, true>;
+const FOLLOWS_FROM = Object.keys(FOLLOWS_FROM_CHOICES) as FollowsFrom[];
 
 function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
   const value = text(env, name);

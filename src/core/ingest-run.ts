@@ -3,6 +3,8 @@
  * created (there is no queue); it ends SUCCEEDED, FAILED or CANCELLED. Its stage is where it is in
  * the crawl: profiles are fetched during FOLLOWS, so there is no stage of their own.
  */
+import type { FollowsFrom } from './follows-source.js';
+
 export const INGEST_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type IngestStatus = (typeof INGEST_STATUSES)[number];
 
@@ -33,6 +35,8 @@ export const EMPTY_COUNTERS: Readonly<IngestCounters> = Object.freeze({
 export interface IngestRunRecord {
   readonly id: string;
   readonly hashtag: string;
+  /** Where this run reads follows (the run's choice, else the server's BSKY_FOLLOWS_FROM when it started). */
+  readonly followsFrom: FollowsFrom;
   readonly status: IngestStatus;
   readonly stage: IngestStage;
   readonly startedAt: string;

@@ -7,6 +7,7 @@ import type { ManagedTransaction } from 'neo4j-driver';
 import type { GraphDatabase } from './database.js';
 import { bumpGraphVersion } from './graph-version.js';
 import { isOneOf } from '../core/vocabulary.js';
+import type { FollowsFrom } from '../core/follows-source.js';
 import { EMPTY_COUNTERS, INGEST_STAGES, INGEST_STATUSES, type IngestCounters, type IngestRunRecord, type IngestStage, type IngestStatus } from '../core/ingest-run.js';
 import { assertLease, grantLease, LeaseLostError, lockLease, releaseLease, type Lease } from './ingest-lease.js';
 
@@ -19,6 +20,7 @@ export interface NewRun {
   readonly since: string | null;
   readonly until: string | null;
   readonly allowShrink: boolean;
+  readonly followsFrom: FollowsFrom;
   /** What was crawled: the service URL, or a label such as the demo's devnet seed and size. */
   readonly source: string;
 }
@@ -38,7 +40,7 @@ const COUNTER_KEYS = Object.keys(EMPTY_COUNTERS) as Array<keyof IngestCounters>;
 const CREATE = `
 CREATE (r:IngestRun {id: $id, hashtag: $hashtag, stamp: $stamp, owner: $owner, status: 'RUNNING', stage: 'SEARCH',
   startedAt: datetime(), finishedAt: null, error: null, maxPosts: $maxPosts, since: $since, until: $until, checkpoint: null,
-  allowShrink: $allowShrink, source: $source, removedMembers: 0, removedFollows: 0})
+  allowShrink: $allowShrink, followsFrom: $followsFrom, source: $source, removedMembers: 0, removedFollows: 0})
 SET r += $counters
 RETURN r`;
 
@@ -275,6 +277,8 @@ function toRun(p: Record<string, unknown>): StoredRun {
     checkpoint: (p.checkpoint as string | null) ?? null,
     heartbeatAt: iso(p.heartbeatAt),
     allowShrink: p.allowShrink === true,
+    // Runs stored before the choice was per run read follows from the AppView.
+    followsFrom: p.followsFrom === 'repo' ? 'repo' : 'appview',
     source: (p.source as string | null) ?? null,
     removedMembers: Number(p.removedMembers ?? 0),
     removedFollows: Number(p.removedFollows ?? 0),

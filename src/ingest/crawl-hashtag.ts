@@ -8,7 +8,7 @@ import type { GraphDatabase } from '../graph/database.js';
 import { bumpGraphVersion } from '../graph/graph-version.js';
 import type { Lease } from '../graph/ingest-lease.js';
 import { finaliseHashtag, unprofiledTargets, type FinaliseResult } from '../graph/ingest-writes.js';
-import type { FollowsFrom } from '../config/config.js';
+import type { FollowsFrom } from '../core/follows-source.js';
 import { runMemberProgress, updateRun, type StoredRun } from '../graph/ingest-runs.js';
 import type { Logger } from '../logging/logger.js';
 import { BatchWriter } from './batch-writer.js';

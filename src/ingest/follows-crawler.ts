@@ -5,7 +5,7 @@
  * list that ended without a cursor and without an error is evidence for deleting the member's
  * unseen edges; anything else (a gone or blocking account, an endless or repeating cursor) keeps them.
  */
-import type { FollowsFrom } from '../config/config.js';
+import type { FollowsFrom } from '../core/follows-source.js';
 import type { Logger } from '../logging/logger.js';
 import type { BatchWriter } from './batch-writer.js';
 import type { BlueskyClient } from './bsky-client.js';

@@ -177,6 +177,7 @@ export class IngestService implements IngestController {
       since: input.since ?? null,
       until: input.until ?? null,
       allowShrink: input.allowShrink === true,
+      followsFrom: input.followsFrom ?? this.options.config.bsky.followsFrom,
       source: this.options.sourceLabel ?? this.options.config.bsky.service,
     }, this.options.config.ingest.leaseTtlMs);
     return this.granted(decision, id);
@@ -239,7 +240,7 @@ export class IngestService implements IngestController {
           signal: controller.signal,
           memberConcurrency: config.bsky.concurrency * 2,
           batchEdges: this.options.batchEdges,
-          followsFrom: config.bsky.followsFrom,
+          followsFrom: run.followsFrom,
           onProgress: (counters, stage) => {
             for (const listener of this.listeners) listener(run, counters, stage);
           },
@@ -294,6 +295,6 @@ function validateWindow(input: IngestInput): void {
 }
 
 function publicRecord(run: StoredRun | IngestRunRecord): IngestRunRecord {
-  const { id, hashtag, status, stage, startedAt, finishedAt, error, maxPosts, since, until, counters, removedMembers, removedFollows } = run;
-  return { id, hashtag, status, stage, startedAt, finishedAt, error, maxPosts, since, until, counters, removedMembers, removedFollows };
+  const { id, hashtag, followsFrom, status, stage, startedAt, finishedAt, error, maxPosts, since, until, counters, removedMembers, removedFollows } = run;
+  return { id, hashtag, followsFrom, status, stage, startedAt, finishedAt, error, maxPosts, since, until, counters, removedMembers, removedFollows };
 }

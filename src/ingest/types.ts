@@ -1,6 +1,7 @@
 /** The ingest's public shapes: what the CLI, the GraphQL layer and the store exchange. */
 
 import { CodedError } from '../core/errors.js';
+import type { FollowsFrom } from '../core/follows-source.js';
 import type { IngestCounters, IngestRunRecord, IngestStage } from '../core/ingest-run.js';
 
 // Kept for crawl-hashtag.ts, which another change is splitting; new code imports src/core/ingest-run.ts.
@@ -14,6 +15,8 @@ export interface IngestInput {
   readonly until?: string;
   /** Lets this run prune more than the configured share of the community (INGEST_MAX_SHRINK). */
   readonly allowShrink?: boolean;
+  /** Where this run reads follows; default the server's BSKY_FOLLOWS_FROM. Kept by a resume. */
+  readonly followsFrom?: FollowsFrom;
 }
 
 /** What the GraphQL layer uses to drive ingests; implemented by `IngestService`. */

@@ -6,6 +6,7 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { IngestRunRecord } from '../core/ingest-run.js';
 import { boundedInt, hashtag, opaqueId } from '../schema/arguments.js';
 import { perItem } from '../schema/complexity.js';
+import { FollowsSource } from '../schema/enums.js';
 import { IngestInput, IngestRun } from '../schema/ingest-types.js';
 import type { ApiContext } from './context.js';
 
@@ -33,6 +34,7 @@ export class IngestResolver {
       ...(input.since != null ? { since: input.since } : {}),
       ...(input.until != null ? { until: input.until } : {}),
       ...(input.allowShrink != null ? { allowShrink: input.allowShrink } : {}),
+      ...(input.followsFrom != null ? { followsFrom: input.followsFrom === FollowsSource.REPO ? ('repo' as const) : ('appview' as const) } : {}),
     });
     return presentRun(run);
   }
@@ -59,6 +61,7 @@ export function presentRun(run: IngestRunRecord): IngestRun {
   return {
     id: run.id,
     hashtag: run.hashtag,
+    followsFrom: run.followsFrom === 'repo' ? FollowsSource.REPO : FollowsSource.APPVIEW,
     status: run.status,
     stage: run.stage,
     startedAt: run.startedAt,

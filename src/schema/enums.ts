@@ -84,6 +84,20 @@ registerEnumType(Interval, {
   },
 });
 
+/** Wire names upper-case; the values are core's FollowsFrom (src/core/follows-source.ts). */
+export enum FollowsSource {
+  APPVIEW = 'appview',
+  REPO = 'repo',
+}
+registerEnumType(FollowsSource, {
+  name: 'FollowsSource',
+  description: "Where an ingest reads members' follows.",
+  valuesConfig: {
+    APPVIEW: { description: "The AppView's getFollows: followed profiles included, no follow-record keys or dates." },
+    REPO: { description: "com.atproto.repo.listRecords on each member's PDS: every edge with its record's rkey and createdAt (one budget per PDS host)." },
+  },
+});
+
 export const ExportFormat = enumObject(EXPORT_FORMATS);
 export type ExportFormat = ExportFormatValue;
 registerEnumType(ExportFormat, {

@@ -1,6 +1,6 @@
 /** Ingest runs as the API shows them, and the input that starts one. */
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { IngestStage, IngestStatus } from './enums.js';
+import { FollowsSource, IngestStage, IngestStatus } from './enums.js';
 
 @ObjectType({ description: 'One crawl of a hashtag: its lifecycle and counters.' })
 export class IngestRun {
@@ -15,6 +15,9 @@ export class IngestRun {
 
   @Field(() => IngestStage, { description: 'Which crawl step the run is in (or stopped in).' })
   stage!: IngestStage;
+
+  @Field(() => FollowsSource, { description: "Where the run reads members' follows." })
+  followsFrom!: FollowsSource;
 
   @Field({ description: 'ISO 8601.' })
   startedAt!: string;
@@ -102,4 +105,7 @@ export class IngestInput {
     description: 'Allow this run to remove more than INGEST_MAX_SHRINK (default 50%) of the community\'s members or follows; otherwise such a run fails before deleting anything.',
   })
   allowShrink?: boolean | null;
+
+  @Field(() => FollowsSource, { nullable: true, description: "Where to read members' follows; default the server's BSKY_FOLLOWS_FROM. A resumed run keeps its choice." })
+  followsFrom?: FollowsSource | null;
 }

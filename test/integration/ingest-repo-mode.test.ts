@@ -12,6 +12,8 @@ import { IngestService } from '../../src/ingest/ingest-service.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { snapshotCommunity } from '../support/graph-snapshot.js';
 import { configFor, diffSnapshots, NO_DIFF, truthSnapshot } from '../support/devnet-ingest.js';
+import { graphql } from '../support/graphql-client.js';
+import { startTestServer } from '../support/graphql-server.js';
 import { openTestDatabase, resetGraph } from '../support/neo4j.js';
 
 jest.setTimeout(180_000);
@@ -85,5 +87,35 @@ describe('ingest with follows read from members’ repositories', () => {
     await expectGraphIsTruth();
     const stored = await storedRecords();
     expect([...stored.values()].filter((r) => r.rkey === null)).toEqual([]);
+  });
+
+  it('one run chooses REPO over GraphQL on a server configured for the AppView, and a wrong choice is a clear error', async () => {
+    await resetGraph(db);
+    const ingest = new IngestService({ db, config: configFor(devnet, { BSKY_CONCURRENCY: '8', BSKY_PLC: devnet.url }), logger });
+    const server = await startTestServer({ db, ingest });
+    try {
+      const before = devnet.stats();
+      const started = await graphql<{ startIngest: { id: string; followsFrom: string } }>(server.url, `mutation { startIngest(input: { hashtag: "databs", followsFrom: REPO }) { id followsFrom } }`);
+      expect(started.errors).toBeUndefined();
+      expect(started.data!.startIngest.followsFrom).toBe('REPO');
+      const id = started.data!.startIngest.id;
+      let run: { status: string; followsFrom: string } | null = null;
+      for (let i = 0; i < 600 && run?.status !== 'SUCCEEDED' && run?.status !== 'FAILED'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        run = (await graphql<{ ingestRun: { status: string; followsFrom: string } }>(server.url, `query($id: ID!) { ingestRun(id: $id) { status followsFrom } }`, { id })).data!.ingestRun;
+      }
+      expect(run).toEqual({ status: 'SUCCEEDED', followsFrom: 'REPO' });
+      const after = devnet.stats();
+      expect((after.byMethod['app.bsky.graph.getFollows'] ?? 0) - (before.byMethod['app.bsky.graph.getFollows'] ?? 0)).toBe(0);
+      await expectGraphIsTruth();
+      expect([...(await storedRecords()).values()].filter((r) => r.rkey === null)).toEqual([]);
+      // A source that does not exist is refused before anything runs.
+      const wrong = await graphql(server.url, `mutation { startIngest(input: { hashtag: "databs", followsFrom: FIREHOSE }) { id } }`);
+      expect(wrong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(wrong.errors?.[0]?.message).toMatch(/FollowsSource/);
+    } finally {
+      await server.close();
+      await ingest.shutdown();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { createLogger } from '../../logging/logger.js';
 import { parseCommand, positiveInt } from '../parse.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { UsageError } from '../usage-error.js';
+import { FOLLOWS_FROM, type FollowsFrom } from '../../core/follows-source.js';
 
 export async function ingestCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -19,6 +20,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
       resume: { type: 'string' },
       json: { type: 'boolean', default: false },
       'allow-shrink': { type: 'boolean', default: false },
+      'follows-from': { type: 'string' },
     },
     1,
   );
@@ -26,6 +28,9 @@ export async function ingestCommand(argv: string[]): Promise<number> {
   if (!positionals[0] && !resumeId) throw new UsageError('ingest needs a hashtag (or --resume RUN_ID)');
   const hashtag = positionals[0] ? normaliseHashtag(positionals[0]) : undefined;
   const maxPosts = positiveInt('--max-posts', values['max-posts']);
+  const followsFrom = values['follows-from'];
+  if (followsFrom !== undefined && !(FOLLOWS_FROM as readonly string[]).includes(followsFrom)) throw new UsageError(`--follows-from must be ${FOLLOWS_FROM.join(' or ')}, not "${followsFrom}"`);
+  if (followsFrom !== undefined && resumeId) throw new UsageError('--follows-from is for a new run: a resumed run keeps its own');
 
   const config = loadConfig();
   const logger = createLogger(values.json && config.logLevel === 'info' ? 'warn' : config.logLevel);
@@ -44,7 +49,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
       if (existing && hashtag && existing.hashtag !== hashtag) throw new UsageError(`run ${resumeId} is for #${existing.hashtag}, not #${hashtag}`);
       record = await service.resumeAndWait(resumeId, { waitForLapse: true, ...(values['allow-shrink'] ? { allowShrink: true } : {}) });
     } else {
-      record = await service.run({ hashtag: hashtag!, maxPosts, since: values.since, until: values.until, allowShrink: values['allow-shrink'] });
+      record = await service.run({ hashtag: hashtag!, maxPosts, since: values.since, until: values.until, allowShrink: values['allow-shrink'], ...(followsFrom ? { followsFrom: followsFrom as FollowsFrom } : {}) });
     }
     reporter.stop();
     const seconds = Math.round((performance.now() - started) / 10) / 100;
