@@ -278,12 +278,34 @@ SET a.followsFetchedAt = datetime(), a.handle = coalesce(l.handle, a.handle)
 FOREACH (p IN CASE WHEN l.profile IS NULL THEN [] ELSE [l.profile] END |
   SET a.displayName = p.displayName, a.description = p.description)`;
 
-/** Replaces members' follows by their complete record lists, under the lease (the re-read of an unknown delete). */
-export async function replaceFollowRecords(tx: ManagedTransaction, hashtag: string, lists: readonly FollowRecordList[]): Promise<void> {
-  if (lists.length === 0) return;
+const FOLLOWED_BY = `
+UNWIND $dids AS did
+MATCH (:Actor {did: did})-[:FOLLOWS]->(b:Actor)
+RETURN did, b.did AS target`;
+
+export interface ReplacedFollows {
+  /** With `report`: the FOLLOWS the replacement created and deleted, as [source, target] DIDs. */
+  readonly added: ReadonlyArray<readonly [string, string]>;
+  readonly removed: ReadonlyArray<readonly [string, string]>;
+}
+
+/**
+ * Replaces members' follows by their complete record lists, under the lease (the re-read of an
+ * unknown delete, a new member, a gap). `report` also returns what changed (the members' edges
+ * read before and after, in the same transaction), for graphChanges subscribers.
+ */
+export async function replaceFollowRecords(tx: ManagedTransaction, hashtag: string, lists: readonly FollowRecordList[], report = false): Promise<ReplacedFollows> {
+  if (lists.length === 0) return { added: [], removed: [] };
   await claimFreeLease(tx, hashtag);
+  const dids = lists.map((l) => l.did);
+  const edges = async () => new Set((await tx.run(FOLLOWED_BY, { dids })).records.map((r) => `${String(r.get('did'))} ${String(r.get('target'))}`));
+  const before = report ? await edges() : new Set<string>();
   await tx.run(REPLACE_FOLLOWS, { lists: lists.map((l) => ({ ...l, handle: l.handle ?? null, profile: l.profile ?? null })) });
   await bumpGraphVersion(tx);
+  if (!report) return { added: [], removed: [] };
+  const after = await edges();
+  const pair = (e: string) => e.split(' ') as [string, string];
+  return { added: [...after].filter((e) => !before.has(e)).map(pair), removed: [...before].filter((e) => !after.has(e)).map(pair) };
 }
 
 const MEMBER_DIDS = `MATCH (:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor) RETURN a.did AS did`;

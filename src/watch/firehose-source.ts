@@ -65,6 +65,8 @@ export class FirehoseSource implements WatchSource {
   readonly streams: readonly StreamName[] = ['firehose'];
   readonly service: string;
   connections = 0;
+  /** Frames received (every repository's events, before any filter). */
+  frames = 0;
   /** Graph-changing commit ops whose signature did not verify (dropped). */
   unverifiedOps = 0;
   private hooks: WatchSourceHooks | null = null;
@@ -154,6 +156,7 @@ export class FirehoseSource implements WatchSource {
 
   private async receive(frame: Frame): Promise<void> {
     const hooks = this.hooks!;
+    this.frames++;
     const kind = frame.$type.slice(METHOD.length);
     if (kind === '#info') {
       if (frame.name === 'OutdatedCursor') this.outdated = true;

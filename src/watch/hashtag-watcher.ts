@@ -14,6 +14,7 @@
 import type { GraphDatabase } from '../graph/database.js';
 import { applyWatchBatch, LeaseBusyError, readLastCrawlStart, readMemberDids, readWatchCursors, replaceFollowRecords, type WatchChange, type WatchCursors } from '../graph/watch-writes.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
+import PQueue from 'p-queue';
 import { MAX_WANTED_DIDS } from './jetstream-client.js';
 import { changeOf, FOLLOW, PROFILE } from './jetstream-message.js';
 import type { RepoFollows } from './repo-follows.js';
@@ -81,6 +82,9 @@ export interface WatcherStatus {
   readonly messagesPerSecond: number;
   readonly waitingFor: string | null;
 }
+
+/** Members whose repositories are read at once. */
+const REREAD_CONCURRENCY = 16;
 
 interface Buffered {
   readonly stream: StreamName;
@@ -309,20 +313,28 @@ export class HashtagWatcher {
     // reads below include it.
     const reflects = this.newest;
     const resets = this.resets;
+    // Bounded: after a gap every member is owed, and each read is up to three requests to its PDS.
+    const queue = new PQueue({ concurrency: REREAD_CONCURRENCY });
     const read = await Promise.all(
-      dids.map(async (did) => {
-        const [list, handle, profile] = await Promise.all([this.options.repos.followRecords(did), this.options.repos.handleOf(did), this.options.repos.profileOf(did)]);
-        if (list === 'gone') {
-          this.owed.delete(did);
-          return null;
-        }
-        return list ? { ...list, handle, profile } : null;
-      }),
+      dids.map((did) =>
+        queue.add(async () => {
+          const [list, handle, profile] = await Promise.all([this.options.repos.followRecords(did), this.options.repos.handleOf(did), this.options.repos.profileOf(did)]);
+          if (list === 'gone') {
+            this.owed.delete(did);
+            return null;
+          }
+          return list ? { ...list, handle, profile } : null;
+        }),
+      ),
     );
     const lists = read.flatMap((l) => (l ? [l] : []));
     if (lists.length === 0) return;
     try {
-      await this.options.db.writeTx((tx) => replaceFollowRecords(tx, this.options.hashtag, lists), 120_000, 'watchReread');
+      const report = this.options.wantsChanges?.() ?? this.options.onChanges !== undefined;
+      const changed = await this.options.db.writeTx((tx) => replaceFollowRecords(tx, this.options.hashtag, lists, report), 120_000, 'watchReread');
+      if (changed.added.length || changed.removed.length) {
+        this.options.onChanges?.({ hashtag: this.options.hashtag, followsAdded: changed.added, followsRemoved: changed.removed, newMembers: [], committedAtMs: Date.now() });
+      }
       for (const l of lists) {
         this.owed.delete(l.did);
         if (resets === this.resets) this.rereadAt.set(l.did, Math.max(this.rereadAt.get(l.did) ?? 0, reflects));

@@ -28,6 +28,8 @@ interface Hook {
   renderedNodeCount(): number;
   timeFilter: string | null;
   hasFollow(source: string, target: string): boolean;
+  communityOf(did: string): number | null;
+  colourOf(did: string): string | null;
 }
 declare const window: { __graphView?: Hook };
 
@@ -90,10 +92,30 @@ describe('live view', () => {
     expect(navigations).toEqual([]);
   }, 90_000);
 
-  it('adds an account that posts the tag as a new node', async () => {
+  it('adds an account that posts the tag as a new node, with its follows and the community most of them are in', async () => {
+    // Three drawn members of the largest community and one of another: whom the newcomer follows.
+    const drawn = await page.evaluate(() => window.__graphView!.nodes().map((did) => ({ did, community: window.__graphView!.communityOf(did)! })));
+    const sizes = new Map<number, number>();
+    for (const n of drawn) if (n.community >= 0) sizes.set(n.community, (sizes.get(n.community) ?? 0) + 1);
+    const [largest] = [...sizes.entries()].sort((x, y) => y[1] - x[1])[0]!;
+    const members = new Set(live.truth().members.map((m) => m.did));
+    const inLargest = drawn.filter((n) => n.community === largest && members.has(n.did)).slice(0, 3).map((n) => n.did);
+    const other = drawn.find((n) => n.community >= 0 && n.community !== largest && members.has(n.did))!.did;
+    expect(inLargest).toHaveLength(3);
+
     const created = live.createAccount('newcomer-live.devnet.test', { displayName: 'New Comer' });
+    for (const did of [...inLargest, other]) live.follow(created.did, did);
     live.post(created.did, `Hello #${live.hashtag} people`);
     await page.waitForFunction((did) => window.__graphView!.nodes().includes(did), created.did, { timeout: 30_000 });
+    // Its follows come from the re-read of its repository, pushed like any other change.
+    await page.waitForFunction(
+      ({ did, targets }) => targets.every((t) => window.__graphView!.hasFollow(did, t)),
+      { did: created.did, targets: [...inLargest, other] },
+      { timeout: 30_000 },
+    );
+    await page.waitForFunction(({ did, c }) => window.__graphView!.communityOf(did) === c, { did: created.did, c: largest }, { timeout: 10_000 });
+    const colours = await page.evaluate(([did, peer]) => [window.__graphView!.colourOf(did!), window.__graphView!.colourOf(peer!)], [created.did, inLargest[0]!]);
+    expect(colours[0]).toBe(colours[1]);
     expect((await page.evaluate(() => window.__graphView!.live()))!.applied).toBeGreaterThanOrEqual(3);
     expect(pageErrors).toEqual([]);
   }, 60_000);

@@ -23,6 +23,12 @@ export class LiveUpdates {
   private readonly unsubscribe: () => void;
   /** Changes applied since the graph was drawn (the test hook reads it). */
   applied = 0;
+  /**
+   * Members drawn live, without a community from the server yet: each takes, provisionally, the
+   * community most of its drawn neighbours are in (one step of label propagation), and its colour,
+   * until the next load brings the server's partition.
+   */
+  private readonly provisional = new Set<string>();
   state: 'connecting' | 'live' | 'closed' | 'error' = 'connecting';
 
   constructor(
@@ -83,6 +89,7 @@ export class LiveUpdates {
         score: null,
       });
       this.model.follows.mergeNode(did, { x: near.x, y: near.y });
+      this.provisional.add(did);
       newMembers++;
     }
     let added = 0;
@@ -99,10 +106,32 @@ export class LiveUpdates {
       if (graph.hasDirectedEdge(source, target)) graph.dropDirectedEdge(source, target);
       removed++;
     }
+    for (const did of this.provisional) if (graph.hasNode(did)) this.placeInCommunity(did);
     this.model.followCount = this.model.follows.size;
     this.model.drawnEdges = graph.size;
     this.applied++;
     this.handlers.changed({ added, removed, newMembers });
+  }
+
+  /** Gives a live member the community (and colour) most of its drawn neighbours have, beside them. */
+  private placeInCommunity(did: string): void {
+    const { graph, follows } = this.model;
+    const votes = new Map<number, string[]>();
+    follows.forEachNeighbor(did, (other) => {
+      if (this.provisional.has(other) || !graph.hasNode(other)) return;
+      const community = graph.getNodeAttribute(other, 'community');
+      if (community < 0) return;
+      votes.set(community, [...(votes.get(community) ?? []), other]);
+    });
+    // Most neighbours first; a tie goes to the lower id, so every browser draws the same.
+    const [best] = [...votes.entries()].sort((x, y) => y[1].length - x[1].length || x[0] - y[0]);
+    if (!best) return;
+    const [community, neighbours] = best;
+    const { color } = graph.getNodeAttributes(neighbours[0]!);
+    if (graph.getNodeAttribute(did, 'community') === community) return;
+    const x = neighbours.reduce((s, n) => s + graph.getNodeAttribute(n, 'x'), 0) / neighbours.length;
+    const y = neighbours.reduce((s, n) => s + graph.getNodeAttribute(n, 'y'), 0) / neighbours.length;
+    graph.mergeNodeAttributes(did, { community, color, x, y });
   }
 
   /** Where to put a new member: beside a drawn actor it is tied to in this change, else the centre. */

@@ -24,6 +24,8 @@ export interface GraphViewHook {
   readonly communityNames: 'none' | 'loading' | 'loaded' | 'error';
   /** Community id of a drawn node (as coloured now). */
   communityOf(did: string): number | null;
+  /** The colour a drawn node is painted. */
+  colourOf(did: string): string | null;
   /** The live subscription: its state and how many pushed changes it applied. */
   live(): { state: string; applied: number } | null;
   /** The day the time slider shows (null: today). */
@@ -80,6 +82,10 @@ export function installTestHook(app: GraphViewApp, graphContainer: HTMLElement):
     communityOf(did: string) {
       const graph = app.model?.graph;
       return graph?.hasNode(did) ? (graph.getNodeAttribute(did, 'community') as number) : null;
+    },
+    colourOf(did: string) {
+      const graph = app.model?.graph;
+      return graph?.hasNode(did) ? (graph.getNodeAttribute(did, 'color') as string) : null;
     },
     get error() {
       return app.error;
