@@ -11,7 +11,10 @@
  * phase the graph is compared with the devnet's ground truth.
  * The devnet (community, Jetstream server, event generator) runs in this process beside the
  * watcher: both share the 2 cores with Neo4j, as they would with a real firehose client.
- * Usage: node --import @swc-node/register/esm-register bench/watch-fold.ts [--quick] [--members N] [--backlog N] [--rate N] [--seconds N]
+ * With `--subscriber`, a graphChanges subscriber listens throughout: each batch then also reports
+ * the follows it created (the existence check per follow), as `serve` does while a view is open;
+ * its result goes to watch-fold-subscriber.json.
+ * Usage: node --import @swc-node/register/esm-register bench/watch-fold.ts [--quick] [--subscriber] [--members N] [--backlog N] [--rate N] [--seconds N]
  * Wipes the Neo4j at NEO4J_URI: use a scratch server.
  */
 import 'reflect-metadata';
@@ -37,6 +40,7 @@ const flag = (name: string, fallback: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const quick = process.argv.includes('--quick');
+const SUBSCRIBER = process.argv.includes('--subscriber');
 const MEMBERS = flag('--members', quick ? 200 : 1_000);
 const BACKLOG = flag('--backlog', quick ? 5_000 : 50_000);
 const RATE = flag('--rate', 1_000);
@@ -163,6 +167,7 @@ async function main(): Promise<void> {
     const lag = new LatencyHistogram();
     let phaseStartUs = Infinity;
     let lastBacklogCommit = 0;
+    let pushed = 0;
     const watcher = new HashtagWatcher({
       db,
       hashtag: live.hashtag,
@@ -170,6 +175,7 @@ async function main(): Promise<void> {
       source: new JetstreamSource({ url: devnet.jetstreamUrl, rewindUs: 2_000 }),
       repos: new RepoFollows({ plcUrl: devnet.url }),
       logger,
+      ...(SUBSCRIBER ? { wantsChanges: () => true, onChanges: (c: { followsAdded: readonly unknown[] }) => void (pushed += c.followsAdded.length) } : {}),
       onFolded: (times, committedAt) => {
         if (times.includes(backlogLastUs)) lastBacklogCommit = performance.now();
         for (const us of times) if (us >= phaseStartUs) lag.recordMs(committedAt - us / 1000);
@@ -223,10 +229,12 @@ async function main(): Promise<void> {
     const lagGoal = lagSummary.p99Ms <= 1_000;
     const la = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
     const loadEnd = loadavg();
-    writeResult('watch-fold', {
+    const label = SUBSCRIBER ? 'with a graphChanges subscriber' : 'no subscriber';
+    writeResult(SUBSCRIBER ? 'watch-fold-subscriber' : 'watch-fold', {
       benchmark: 'watch-fold',
       settings: {
         quick,
+        subscriber: SUBSCRIBER,
         members: MEMBERS,
         backlogEvents: BACKLOG,
         rate: RATE,
@@ -242,10 +250,10 @@ async function main(): Promise<void> {
       limits: { jetstreamDeliveryOnly: delivery, neo4jMergeOnly: neo4j },
       ratios: { foldedOverDelivery: round(folded.perSecond / delivery.perSecond, 2), foldedOverNeo4jMerge: round(folded.perSecond / neo4j.perSecond, 2) },
       exactness: { afterBacklog, afterRate },
-      watcher: { batches: status.batches, connections: status.connections, unknownDeletes: status.unknownDeletes, rereads: status.rereads },
+      watcher: { followsAddedPushed: pushed, batches: status.batches, connections: status.connections, unknownDeletes: status.unknownDeletes, rereads: status.rereads },
       goals: { foldedPerSecond: { value: folded.perSecond, limit: 5_000, met: foldGoal }, lagP99Ms: { value: lagSummary.p99Ms, limit: 1_000, met: lagGoal }, exact },
       readmeRows: [
-        `| watch, ${MEMBERS} members, devnet Jetstream over WebSocket (load average ${la(loadStart)} → ${la(loadEnd)}) | follow events folded per second, backlog of ${BACKLOG} (Jetstream delivery alone; Neo4j merge alone) | ${folded.perSecond} (${delivery.perSecond}; ${neo4j.perSecond}) | ≥ 5,000: ${foldGoal ? 'met' : '**not met**'} |`,
+        `| watch, ${MEMBERS} members, devnet Jetstream over WebSocket, ${label} (load average ${la(loadStart)} → ${la(loadEnd)}) | follow events folded per second, backlog of ${BACKLOG} (Jetstream delivery alone; Neo4j merge alone) | ${folded.perSecond} (${delivery.perSecond}; ${neo4j.perSecond}) | ≥ 5,000: ${foldGoal ? 'met' : '**not met**'} |`,
         `| 〃 | lag, event time → commit, at ${RATE} events/s for ${SECONDS} s: p50 / p99 / max | ${lagSummary.p50Ms} / ${lagSummary.p99Ms} / ${lagSummary.maxMs} ms | p99 ≤ 1000 ms: ${lagGoal ? 'met' : '**not met**'} |`,
         `| 〃 | graph vs ground truth after each phase: missing / extra edges | ${afterBacklog.missing + afterRate.missing} / ${afterBacklog.extra + afterRate.extra} of ${afterRate.expected} | 0 / 0: ${exact ? 'met' : '**not met**'} |`,
       ],

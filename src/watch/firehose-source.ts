@@ -140,6 +140,8 @@ export class FirehoseSource implements WatchSource {
           failures = 0;
           await this.receive(frame);
         }
+        // The service ended the stream: connect again, not at once (a service that keeps closing).
+        if (!abort.signal.aborted) await new Promise((r) => setTimeout(r, Math.min(this.options.maxBackoffMs ?? 5_000, 100 * 2 ** Math.min(failures++, 6))));
       } catch (err) {
         if (abort.signal.aborted) continue;
         const code = (err as { error?: string }).error;
@@ -165,7 +167,9 @@ export class FirehoseSource implements WatchSource {
     }
     if (typeof frame.seq !== 'number' || typeof frame.time !== 'string') return;
     const position = frame.seq;
-    const timeUs = Date.parse(frame.time) * 1000;
+    // A frame's time is the service's word; one that does not parse counts as now (lag only).
+    const parsedMs = Date.parse(frame.time);
+    const timeUs = (Number.isNaN(parsedMs) ? Date.now() : parsedMs) * 1000;
     if (this.outdated) {
       this.outdated = false;
       // The service started later than asked; nothing is lost only if it still starts before the crawl.
@@ -179,8 +183,10 @@ export class FirehoseSource implements WatchSource {
     }
     this.keepFromUs = null;
     if (kind === '#commit') {
-      for (const message of await this.commitMessages(frame, did, timeUs, hooks.members())) hooks.onEvent({ ...base, message });
-      hooks.onEvent({ ...base, message: null });
+      const messages = await this.commitMessages(frame, did, timeUs, hooks.members());
+      for (const message of messages) hooks.onEvent({ ...base, message });
+      // A commit that changes nothing here still moves the position.
+      if (messages.length === 0) hooks.onEvent({ ...base, message: null });
     } else if (kind === '#identity') {
       this.options.forget?.(did);
       const handle = frame.handle ?? (hooks.members().has(did) ? await this.options.handleOf(did) : null);

@@ -4,7 +4,8 @@
  * reordering, real listRecords and DID documents, and the real Neo4j. After hundreds of random
  * follows, unfollows, new members, profile edits, handle changes, deactivations and deletions —
  * some made before the watcher starts, during the crawl's aftermath — and after a watcher killed
- * without a goodbye and restarted, the graph equals the ground truth under the documented policy.
+ * without a goodbye and restarted, and a `bsky-graph watch` process SIGKILLed mid-burst and started
+ * again, the graph equals the ground truth under the documented policy.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mulberry32 as devnetRng, randomMutations, startDevnet, type Devnet, type LiveCommunity } from '../../devnet/index.js';
@@ -15,6 +16,7 @@ import { HashtagWatcher } from '../../src/watch/hashtag-watcher.js';
 import { JetstreamSource } from '../../src/watch/jetstream-source.js';
 import { RepoFollows } from '../../src/watch/repo-follows.js';
 import { WatchService } from '../../src/watch/watch-service.js';
+import { spawnCli, waitFor } from '../support/cli.js';
 import { graphql } from '../support/graphql-client.js';
 import { startTestServer } from '../support/graphql-server.js';
 import { configFor } from '../support/devnet-ingest.js';
@@ -112,7 +114,7 @@ describe('bsky-graph watch on the living devnet', () => {
     running.push(watcher);
     await watcher.start();
     for (let i = 0; i < 6; i++) {
-      randomMutations(live, rng, 50);
+      randomMutations(live, rng, 100);
       await new Promise((r) => setTimeout(r, 100));
     }
     await caughtUp(watcher);
@@ -127,11 +129,11 @@ describe('bsky-graph watch on the living devnet', () => {
     const dying = watcher as unknown as { source: { stop(): Promise<void> }; timer: NodeJS.Timeout };
     await dying.source.stop();
     clearInterval(dying.timer);
-    randomMutations(live, rng, 150);
+    randomMutations(live, rng, 200);
     watcher = watcherFor();
     running.push(watcher);
     await watcher.start();
-    randomMutations(live, rng, 100);
+    randomMutations(live, rng, 150);
     await caughtUp(watcher);
     e = expected();
     expect(diff(await actual(live.hashtag), e)).toEqual(NONE);
@@ -200,5 +202,44 @@ describe('bsky-graph watch on the living devnet', () => {
     expect(watcher.status().foreignMessages).toBeGreaterThan(0);
     expect(diff(await actual(live.hashtag), expected())).toEqual(NONE);
     await watcher.stop();
+  });
+
+  it('bsky-graph watch killed with SIGKILL mid-stream and started again: still exact', async () => {
+    devnet.setJetstreamFaults({ duplicateRate: 0.05, reorderAcrossDids: true, seed: 6 });
+    const env = { NEO4J_URI: process.env.NEO4J_URI, NEO4J_USER: process.env.NEO4J_USER, NEO4J_PASSWORD: process.env.NEO4J_PASSWORD, BSKY_JETSTREAM: devnet.jetstreamUrl, BSKY_PLC: devnet.url, LOG_LEVEL: 'info' };
+    const startCli = async () => {
+      const child = spawnCli(['watch', live.hashtag, '--status-every', '1'], env);
+      const exited = waitFor(child, 180_000);
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      const deadline = Date.now() + 60_000;
+      while (!out.includes('"watching"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(out).toContain('"watching"');
+      return { child, exited };
+    };
+    const exact = async (timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      let d = diff(await actual(live.hashtag), expected());
+      while (JSON.stringify(d) !== JSON.stringify(NONE) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        d = diff(await actual(live.hashtag), expected());
+      }
+      return d;
+    };
+    const rng = devnetRng(321);
+    const first = await startCli();
+    randomMutations(live, rng, 100);
+    await new Promise((r) => setTimeout(r, 300));
+    // A burst, and the process killed while it folds it: no flush, no goodbye.
+    randomMutations(live, rng, 200);
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    randomMutations(live, rng, 100);
+    const second = await startCli();
+    randomMutations(live, rng, 100);
+    expect(await exact(60_000)).toEqual(NONE);
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
   });
 });
