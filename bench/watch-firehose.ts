@@ -194,8 +194,6 @@ async function main(): Promise<void> {
 
     const lag = new LatencyHistogram();
     let phaseStartUs = Infinity;
-    let backlogDone: number;
-    let backlogCommits: number;
     const repos = new RepoFollows({ plcUrl: devenv.network.plc.url });
     const source = new FirehoseSource({ service, plcUrl: devenv.network.plc.url, handleOf: (d) => repos.handleOf(d), forget: (d) => repos.forget(d), logger, verify: VERIFY });
     const watcher = new HashtagWatcher({
@@ -212,8 +210,8 @@ async function main(): Promise<void> {
     await watcher.start();
     // Idle: every frame the PDS had is folded, and none came for 0.5 s (taken off the time below).
     while (!watcher.status().idle && performance.now() - t < 600_000) await new Promise((r) => setTimeout(r, 5));
-    backlogDone = performance.now() - 500;
-    backlogCommits = source.frames;
+    const backlogDone = performance.now() - 500;
+    const backlogCommits = source.frames;
     const foldSeconds = (backlogDone - t) / 1000;
     const folded = { frames: backlogCommits, followCommits: BACKLOG, seconds: round(foldSeconds, 2), perSecond: Math.round(backlogCommits / foldSeconds) };
     log(`folded the backlog: ${folded.perSecond} frames/s (${folded.seconds} s)`);

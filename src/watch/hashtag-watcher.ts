@@ -113,6 +113,12 @@ export class HashtagWatcher {
   /** Re-reads owed (members whose edges must be replaced from their repository). */
   private readonly owed = new Set<string>();
   /**
+   * Re-reads that found the repository unreadable (deactivated, taken down, deleted): the member
+   * keeps its last known edges — there is no evidence to delete any by — and is re-read when an
+   * account event says it is active again.
+   */
+  private readonly deferred = new Set<string>();
+  /**
    * The newest position received so far (what a repository read now certainly includes).
    * Jetstream's two streams share one clock (time_us); the firehose is one stream (seq).
    */
@@ -201,6 +207,8 @@ export class HashtagWatcher {
     const foreign = memberScoped && !event.filteredByDid && !this.members.has(message.did);
     if (foreign) this.counts.foreignMessages++;
     const change = message && !foreign ? changeOf(message, this.options.hashtag) : null;
+    // A new handle (or PDS) is in a new DID document: a re-read must not write the cached one's back.
+    if (message?.kind === 'identity') this.options.repos.forget(message.did);
     this.newest = Math.max(this.newest, position);
     this.buffer.push({ stream, position, timeUs, change });
     if (this.buffer.length > (this.options.maxBuffered ?? 200_000)) {
@@ -276,8 +284,12 @@ export class HashtagWatcher {
           const { followsAdded, followsRemoved, newMembers } = result;
           this.options.onChanges?.({ hashtag: this.options.hashtag, followsAdded, followsRemoved, newMembers, committedAtMs: committedAt });
         }
+        if (result.unknownDeletes.length) this.logger.debug('unknown deletes', { deletes: result.unknownDeletes });
         for (const { did } of result.unknownDeletes) this.owed.add(did);
         this.counts.unknownDeletes += result.unknownDeletes.length;
+        for (const c of changes) {
+          if (c.kind === 'account' && c.active && this.deferred.delete(c.did)) this.owed.add(c.did);
+        }
         if (result.newMembers.length) {
           for (const did of result.newMembers) {
             this.members.add(did);
@@ -308,7 +320,7 @@ export class HashtagWatcher {
   /** Replaces owed members' edges by the follow records in their repositories (rkeys included). */
   private async reread(): Promise<void> {
     const dids = [...this.owed];
-    this.logger.debug('re-reading repositories', { members: dids.length });
+    this.logger.debug('re-reading repositories', { members: dids.length, dids });
     // Every event received so far was committed to its repository before it was sent, so the
     // reads below include it.
     const reflects = this.newest;
@@ -320,7 +332,9 @@ export class HashtagWatcher {
         queue.add(async () => {
           const [list, handle, profile] = await Promise.all([this.options.repos.followRecords(did), this.options.repos.handleOf(did), this.options.repos.profileOf(did)]);
           if (list === 'gone') {
+            this.logger.debug('repository unreadable: re-read when active', { did });
             this.owed.delete(did);
+            this.deferred.add(did);
             return null;
           }
           return list ? { ...list, handle, profile } : null;
