@@ -29,6 +29,7 @@ export class LiveUpdates {
    * until the next load brings the server's partition.
    */
   private readonly provisional = new Set<string>();
+  private pending: Promise<void> = Promise.resolve();
   state: 'connecting' | 'live' | 'closed' | 'error' = 'connecting';
 
   constructor(
@@ -54,7 +55,10 @@ export class LiveUpdates {
       { query: GRAPH_CHANGES, variables: { hashtag } },
       {
         next: (value) => {
-          if (value.data) void this.apply(value.data.graphChanges);
+          // One change at a time, in order: a new member's node is added (after fetching its
+          // profile) before the follows pushed right after it are drawn.
+          const change = value.data?.graphChanges;
+          if (change) this.pending = this.pending.then(() => this.apply(change)).catch(() => undefined);
         },
         error: () => (this.state = 'error'),
         complete: () => undefined,
