@@ -20,7 +20,7 @@ import { GraphDatabase } from '../src/graph/database.js';
 import { readGraphVersion } from '../src/graph/graph-version.js';
 import { neighbourhood } from '../src/graph/relationship-queries.js';
 import { BIG_GRAPH_HASHTAG, ensureBigGraph } from './big-graph.js';
-import { ROOT, round, writeResult } from './support.js';
+import { ROOT, numberFlag, round, writeResult } from './support.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared with test/soak/api-load.test.ts
@@ -376,12 +376,8 @@ function rawWork(db: GraphDatabase, name: ApiQueryName, nextActor: () => string,
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const flag = (name: string, fallback: number) => {
-    const i = process.argv.indexOf(name);
-    return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  };
-  const seconds = flag('--seconds', quick ? 5 : 30);
-  const connections = flag('--connections', 100);
+  const seconds = numberFlag('--seconds', quick ? 5 : 30);
+  const connections = numberFlag('--connections', 100);
   const warmSeconds = quick ? 1 : 3;
   const unloadedSeconds = quick ? 2 : 5;
   const log = (line: string) => process.stderr.write(`[api-load] ${line}\n`);

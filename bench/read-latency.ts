@@ -34,7 +34,7 @@ import { midDegreeHandles, processRssMb, rotation, startServerProcess } from './
 import { BIG_GRAPH_HASHTAG, ensureBigGraph, SUB_HASHTAG } from './big-graph.js';
 import { LatencyHistogram, oneClient, openLoop, postGraphQL, withTimeout, type ClosedLoopResult, type LatencySummary, type LoadResult } from './load-generator.js';
 import { openLoopInWorker } from './open-loop-worker.js';
-import { round, writeResult } from './support.js';
+import { numberFlag, round, writeResult } from './support.js';
 
 
 /**
@@ -473,18 +473,14 @@ interface Check {
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const flag = (name: string, fallback: number) => {
-    const i = process.argv.indexOf(name);
-    return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  };
   const only = (() => {
     const i = process.argv.indexOf('--only');
     return i >= 0 ? new Set(process.argv[i + 1]!.split(',')) : null;
   })();
-  const rate = flag('--rate', quick ? 20 : 50);
-  const seconds = flag('--seconds', quick ? 5 : 30);
-  const oneClientRequests = flag('--one-client', quick ? 50 : 300);
-  const samples = flag('--samples', quick ? 10 : 50);
+  const rate = numberFlag('--rate', quick ? 20 : 50);
+  const seconds = numberFlag('--seconds', quick ? 5 : 30);
+  const oneClientRequests = numberFlag('--one-client', quick ? 50 : 300);
+  const samples = numberFlag('--samples', quick ? 10 : 50);
   const warmSeconds = quick ? 1 : 3;
   const log = (line: string) => process.stderr.write(`[read-latency] ${line}\n`);
   const loadStart = loadavg();

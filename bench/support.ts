@@ -66,6 +66,12 @@ export function writeResult(name: string, result: unknown): void {
   process.stdout.write(text + '\n');
 }
 
+/** `--name N` on the command line, or `fallback` when it is absent. */
+export function numberFlag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
 export function round(n: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;

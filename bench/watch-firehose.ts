@@ -27,21 +27,17 @@ import { HashtagWatcher } from '../src/watch/hashtag-watcher.js';
 import { RepoFollows } from '../src/watch/repo-follows.js';
 import { startDevenv } from '../test/support/devenv.js';
 import { LatencyHistogram } from './load-generator.js';
-import { round, writeResult } from './support.js';
+import { numberFlag, round, writeResult } from './support.js';
 
 const WIPE = 'MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS';
 const HASHTAG = 'databs';
-const flag = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const quick = process.argv.includes('--quick');
 /** `--no-verify`: trust the PDS (BSKY_FIREHOSE_VERIFY=false), to see what the signature checks cost. */
 const VERIFY = !process.argv.includes('--no-verify');
-const MEMBERS = flag('--members', quick ? 30 : 100);
-const BACKLOG = flag('--backlog', quick ? 500 : 3_000);
-const RATE = flag('--rate', 50);
-const SECONDS = flag('--seconds', quick ? 5 : 20);
+const MEMBERS = numberFlag('--members', quick ? 30 : 100);
+const BACKLOG = numberFlag('--backlog', quick ? 500 : 3_000);
+const RATE = numberFlag('--rate', 50);
+const SECONDS = numberFlag('--seconds', quick ? 5 : 20);
 const log = (line: string) => process.stderr.write(`[watch-firehose] ${line}\n`);
 
 interface Account {

@@ -30,21 +30,17 @@ import { HashtagWatcher } from '../src/watch/hashtag-watcher.js';
 import { JetstreamSource } from '../src/watch/jetstream-source.js';
 import { RepoFollows } from '../src/watch/repo-follows.js';
 import { LatencyHistogram } from './load-generator.js';
-import { round, writeResult } from './support.js';
+import { numberFlag, round, writeResult } from './support.js';
 
 const WIPE = 'MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS';
 const FOLLOW = 'app.bsky.graph.follow';
 
-const flag = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const quick = process.argv.includes('--quick');
 const SUBSCRIBER = process.argv.includes('--subscriber');
-const MEMBERS = flag('--members', quick ? 200 : 1_000);
-const BACKLOG = flag('--backlog', quick ? 5_000 : 50_000);
-const RATE = flag('--rate', 1_000);
-const SECONDS = flag('--seconds', quick ? 5 : 30);
+const MEMBERS = numberFlag('--members', quick ? 200 : 1_000);
+const BACKLOG = numberFlag('--backlog', quick ? 5_000 : 50_000);
+const RATE = numberFlag('--rate', 1_000);
+const SECONDS = numberFlag('--seconds', quick ? 5 : 30);
 const log = (line: string) => process.stderr.write(`[watch-fold] ${line}\n`);
 
 /** Follows and unfollows by members: unfollows only of records this bench made (their rkeys are known). */

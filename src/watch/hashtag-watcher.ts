@@ -266,7 +266,7 @@ export class HashtagWatcher {
       const changes = taken.flatMap((b) => (b.change && !this.reflected(b) ? [b.change] : []));
       try {
         this.logger.debug('folding', { messages: taken.length, changes: changes.length, cursors: applied });
-        const result = await this.options.db.writeTx((tx) => applyWatchBatch(tx, { hashtag: this.options.hashtag, cursors: this.cursorsOf(applied), changes, reportAdded: this.options.wantsChanges?.() ?? this.options.onChanges !== undefined }), 120_000, 'watchBatch');
+        const result = await this.options.db.writeTx((tx) => applyWatchBatch(tx, { hashtag: this.options.hashtag, cursors: this.cursorsOf(applied), changes, reportAdded: this.reportsChanges() }), 120_000, 'watchBatch');
         // Across a reset the buffer was already emptied of the stream these came from.
         if (resets === this.resets) {
           this.buffer.splice(0, taken.length);
@@ -311,6 +311,11 @@ export class HashtagWatcher {
     }
   }
 
+  /** Whether writes should also report what they created (someone listens to onChanges now). */
+  private reportsChanges(): boolean {
+    return this.options.wantsChanges?.() ?? this.options.onChanges !== undefined;
+  }
+
   private reflected(b: Buffered): boolean {
     const c = b.change!;
     if (c.kind !== 'follow' && c.kind !== 'unfollow') return false;
@@ -344,7 +349,7 @@ export class HashtagWatcher {
     const lists = read.flatMap((l) => (l ? [l] : []));
     if (lists.length === 0) return;
     try {
-      const report = this.options.wantsChanges?.() ?? this.options.onChanges !== undefined;
+      const report = this.reportsChanges();
       const changed = await this.options.db.writeTx((tx) => replaceFollowRecords(tx, this.options.hashtag, lists, report), 120_000, 'watchReread');
       if (changed.added.length || changed.removed.length) {
         this.options.onChanges?.({ hashtag: this.options.hashtag, followsAdded: changed.added, followsRemoved: changed.removed, newMembers: [], committedAtMs: Date.now() });
