@@ -7,12 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AtpAgent } from '@atproto/api';
-import { loadConfig, type Config } from '../../src/config/config.js';
+import type { Config } from '../../src/config/config.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
 import { BlueskyClient } from '../../src/ingest/bsky-client.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { startDevenv, type Devenv } from '../support/devenv.js';
+import { devenvCrawlConfig, startDevenv, type Devenv } from '../support/devenv.js';
 import { expectedGraph, findableBySearch, HUB, LONER, planCommunity, SUBSTRING_ONLY, tagsCarried, type ExpectedGraph } from '../support/devenv-community.js';
 import { observedGraph } from '../support/devenv-graph.js';
 import { addPost, changeHandle, deletePost, seedCommunity, unfollow, updateProfile, type SeededCommunity } from '../support/devenv-seed.js';
@@ -40,17 +40,7 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 }
 
 function configFor(extra: Record<string, string> = {}): Config {
-  return loadConfig({
-    NEO4J_URI: process.env.NEO4J_URI,
-    NEO4J_USER: process.env.NEO4J_USER,
-    NEO4J_PASSWORD: process.env.NEO4J_PASSWORD,
-    BSKY_SERVICE: devenv.pdsUrl,
-    BSKY_IDENTIFIER: community.crawler.handle,
-    BSKY_APP_PASSWORD: community.crawler.appPassword,
-    BSKY_RATE_LIMIT: '3000/300',
-    LOG_LEVEL: 'warn',
-    ...extra,
-  });
+  return devenvCrawlConfig(devenv, community.crawler, extra);
 }
 
 function nameOf(did: string): string {

@@ -7,7 +7,6 @@
  * what was written, never from the watcher. Needs PostgreSQL (scripts/postgres.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../src/config/config.js';
 import type { GraphDatabase } from '../../src/graph/database.js';
 import { readWatchCursors } from '../../src/graph/watch-writes.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';
@@ -16,7 +15,7 @@ import { FirehoseSource } from '../../src/watch/firehose-source.js';
 import { HashtagWatcher } from '../../src/watch/hashtag-watcher.js';
 import { RepoFollows } from '../../src/watch/repo-follows.js';
 import { spawnCli, waitFor } from '../support/cli.js';
-import { startDevenv, type Devenv } from '../support/devenv.js';
+import { devenvCrawlConfig, startDevenv, type Devenv } from '../support/devenv.js';
 import { expectedGraph, HUB, planCommunity } from '../support/devenv-community.js';
 import { addPost, changeHandle, seedCommunity, unfollow, updateProfile, type SeededAccountWithAgent, type SeededCommunity } from '../support/devenv-seed.js';
 import { openTestDatabase, resetGraph } from '../support/neo4j.js';
@@ -96,17 +95,7 @@ beforeAll(async () => {
   devenv = await startDevenv();
   community = await seedCommunity(devenv.pdsUrl, planCommunity());
   await devenv.processAll();
-  const config = loadConfig({
-    NEO4J_URI: process.env.NEO4J_URI,
-    NEO4J_USER: process.env.NEO4J_USER,
-    NEO4J_PASSWORD: process.env.NEO4J_PASSWORD,
-    BSKY_SERVICE: devenv.pdsUrl,
-    BSKY_IDENTIFIER: community.crawler.handle,
-    BSKY_APP_PASSWORD: community.crawler.appPassword,
-    BSKY_RATE_LIMIT: '3000/300',
-    LOG_LEVEL: 'warn',
-  });
-  const run = await new IngestService({ db, config, logger }).run({ hashtag: TAG });
+  const run = await new IngestService({ db, config: devenvCrawlConfig(devenv, community.crawler), logger }).run({ hashtag: TAG });
   expect({ status: run.status, error: run.error }).toEqual({ status: 'SUCCEEDED', error: null });
   for (const m of expectedGraph(community.accounts, TAG).members) members.add(community.byName.get(m.name)!.did);
 }, 240_000);

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { TestNetwork } from '@atproto/dev-env';
 import pg from 'pg';
+import { loadConfig, type Config } from '../../src/config/config.js';
 
 /** What scripts/postgres.sh prints; override with DB_POSTGRES_URL. */
 export const DEFAULT_POSTGRES_URL = 'postgresql://bsky:bsky@127.0.0.1:5432/postgres';
@@ -57,6 +58,21 @@ export async function startDevenv(): Promise<Devenv> {
       }
     },
   };
+}
+
+/** The crawler's configuration against a dev-env: its PDS, signed in with the seeded crawler's app password. */
+export function devenvCrawlConfig(devenv: Devenv, crawler: { readonly handle: string; readonly appPassword: string }, extra: Record<string, string> = {}): Config {
+  return loadConfig({
+    NEO4J_URI: process.env.NEO4J_URI,
+    NEO4J_USER: process.env.NEO4J_USER,
+    NEO4J_PASSWORD: process.env.NEO4J_PASSWORD,
+    BSKY_SERVICE: devenv.pdsUrl,
+    BSKY_IDENTIFIER: crawler.handle,
+    BSKY_APP_PASSWORD: crawler.appPassword,
+    BSKY_RATE_LIMIT: '3000/300',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  });
 }
 
 /** Drops every schema dev-env made for this network (`appview_<s>`, `ozone_<s>`, and any other `*_<s>`). */
