@@ -39,6 +39,8 @@ export interface WatchBatch {
    * per-follow existence check: a third faster on a backlog (bench/watch-fold.ts).
    */
   readonly reportAdded?: boolean;
+  /** Members owed a re-read for reasons outside this batch (a gap), to be recorded with it. */
+  readonly owe?: readonly string[];
 }
 
 export interface WatchBatchResult {
@@ -49,6 +51,8 @@ export interface WatchBatchResult {
   /** FOLLOWS this batch created (only with reportAdded), and the ones it deleted, as [source, target] DIDs. */
   readonly followsAdded: ReadonlyArray<readonly [string, string]>;
   readonly followsRemoved: ReadonlyArray<readonly [string, string]>;
+  /** Members whose re-read was put off until they were active again, and who now are: owed now. */
+  readonly reactivated: readonly string[];
 }
 
 export class LeaseBusyError extends CodedError {
@@ -140,8 +144,50 @@ ON CREATE SET m.posts = 1, m.firstAt = p.at, m.lastAt = p.at, m.createdBy = 'wat
 // Post tallies come from crawls (searchPosts): a replayed event must not count twice.
 SET m.firstAt = CASE WHEN m.firstAt < p.at THEN m.firstAt ELSE p.at END,
     m.lastAt = CASE WHEN m.lastAt > p.at THEN m.lastAt ELSE p.at END
-WITH a, already WHERE NOT already
+WITH a, m, already WHERE NOT already
+// Its follows are still to read: owed, and recorded with the cursor that passes its post.
+SET m.rereadOwed = true
 RETURN a.did AS did`;
+
+// Re-reads the watcher owes (a new member, a delete no edge carries, a gap) and those put off until
+// an account is active again are marks on the membership, written in the transaction whose cursor
+// passes the event that caused them: a watcher killed before it reads the repository (its memory
+// gone, the event behind the cursor it resumes from) still owes the read after a restart.
+const MARK_OWED = `
+UNWIND $dids AS did
+MATCH (:Hashtag {name: $hashtag})<-[m:POSTED_WITH]-(:Actor {did: did})
+SET m.rereadOwed = true`;
+
+const REACTIVATED = `
+UNWIND $dids AS did
+MATCH (:Hashtag {name: $hashtag})<-[m:POSTED_WITH]-(:Actor {did: did})
+WHERE m.rereadWhenActive
+SET m.rereadOwed = true
+REMOVE m.rereadWhenActive
+RETURN did`;
+
+const SETTLE_REREADS = `
+CALL () {
+  UNWIND $read AS did
+  MATCH (:Hashtag {name: $hashtag})<-[m:POSTED_WITH]-(:Actor {did: did})
+  REMOVE m.rereadOwed, m.rereadWhenActive
+}
+CALL () {
+  UNWIND $unreadable AS did
+  MATCH (:Hashtag {name: $hashtag})<-[m:POSTED_WITH]-(:Actor {did: did})
+  SET m.rereadWhenActive = true
+  REMOVE m.rereadOwed
+}
+CALL () {
+  UNWIND $owe AS did
+  MATCH (:Hashtag {name: $hashtag})<-[m:POSTED_WITH]-(:Actor {did: did})
+  SET m.rereadOwed = true
+}`;
+
+const READ_REREADS = `
+MATCH (:Hashtag {name: $hashtag})<-[m:POSTED_WITH]-(a:Actor)
+WHERE m.rereadOwed OR m.rereadWhenActive
+RETURN a.did AS did, coalesce(m.rereadOwed, false) AS owed`;
 
 const PROFILES = `
 UNWIND $profiles AS p
@@ -217,6 +263,8 @@ export async function applyWatchBatch(tx: ManagedTransaction, batch: WatchBatch)
       if (targets.length === 0 && !createdHere.has(`${did} ${rkey}`)) unknownDeletes.push({ did, rkey });
     }
   }
+  const owe = [...new Set([...(batch.owe ?? []), ...unknownDeletes.map((d) => d.did)])];
+  if (owe.length) await tx.run(MARK_OWED, { hashtag: batch.hashtag, dids: owe });
   const followsAdded: Array<readonly [string, string]> = [];
   if (follows.length) {
     const result = await tx.run(batch.reportAdded ? FOLLOWS_REPORTING : FOLLOWS, { follows });
@@ -229,9 +277,36 @@ export async function applyWatchBatch(tx: ManagedTransaction, batch: WatchBatch)
   }
   if (profiles.size) await tx.run(PROFILES, { profiles: [...profiles.values()] });
   if (handles.size) await tx.run(HANDLES, { handles: [...handles.values()] });
-  if (accounts.size) await tx.run(ACCOUNTS, { accounts: [...accounts.values()] });
+  const reactivated: string[] = [];
+  if (accounts.size) {
+    await tx.run(ACCOUNTS, { accounts: [...accounts.values()] });
+    const active = [...accounts.values()].filter((a) => a.active).map((a) => a.did);
+    if (active.length) reactivated.push(...(await tx.run(REACTIVATED, { hashtag: batch.hashtag, dids: active })).records.map((r) => String(r.get('did'))));
+  }
   if (batch.changes.length) await bumpGraphVersion(tx);
-  return { unknownDeletes, newMembers, followsAdded, followsRemoved: [...removed.values()] };
+  return { unknownDeletes, newMembers, followsAdded, followsRemoved: [...removed.values()], reactivated };
+}
+
+/** What became of owed re-reads, recorded in the transaction that writes what they read. */
+export interface RereadOutcome {
+  /** Read (their edges replaced in this transaction): no longer owed. */
+  readonly read: readonly string[];
+  /** Repository unreadable (deactivated, taken down): put off until the account is active again. */
+  readonly unreadable: readonly string[];
+  /** Owed for reasons not yet recorded (a gap). */
+  readonly owe: readonly string[];
+}
+
+export async function settleRereads(tx: ManagedTransaction, hashtag: string, outcome: RereadOutcome): Promise<void> {
+  if (!outcome.read.length && !outcome.unreadable.length && !outcome.owe.length) return;
+  await claimFreeLease(tx, hashtag);
+  await tx.run(SETTLE_REREADS, { hashtag, read: outcome.read, unreadable: outcome.unreadable, owe: outcome.owe });
+}
+
+/** The re-reads a watcher of `hashtag` owes, and those it put off until an account is active again. */
+export async function readOwedRereads(db: GraphDatabase, hashtag: string): Promise<{ owed: string[]; deferred: string[] }> {
+  const rows = await db.read<{ did: string; owed: boolean }>(READ_REREADS, { hashtag });
+  return { owed: rows.filter((r) => r.owed).map((r) => r.did), deferred: rows.filter((r) => !r.owed).map((r) => r.did) };
 }
 
 /** Where the watcher of `hashtag` resumes each subscription; null before its first batch. */

@@ -12,7 +12,18 @@
  * the batches wait in the buffer (LeaseBusyError), and the watcher goes on when it is free.
  */
 import type { GraphDatabase } from '../graph/database.js';
-import { applyWatchBatch, LeaseBusyError, readLastCrawlStart, readMemberDids, readWatchCursors, replaceFollowRecords, type WatchChange, type WatchCursors } from '../graph/watch-writes.js';
+import {
+  applyWatchBatch,
+  LeaseBusyError,
+  readLastCrawlStart,
+  readMemberDids,
+  readOwedRereads,
+  readWatchCursors,
+  replaceFollowRecords,
+  settleRereads,
+  type WatchChange,
+  type WatchCursors,
+} from '../graph/watch-writes.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import PQueue from 'p-queue';
 import { MAX_WANTED_DIDS } from './jetstream-client.js';
@@ -110,8 +121,16 @@ export class HashtagWatcher {
   private counts = { messages: 0, changes: 0, batches: 0, unknownDeletes: 0, rereads: 0, newMembers: 0, invalidMessages: 0, foreignMessages: 0, gaps: 0 };
   private lagMs: number | null = null;
   private readonly source: WatchSource;
-  /** Re-reads owed (members whose edges must be replaced from their repository). */
-  private readonly owed = new Set<string>();
+  /**
+   * Re-reads owed (members whose edges must be replaced from their repository), each with the
+   * number of the request for it, so a read that began before a newer request does not settle it.
+   * Owed re-reads are also marked in Neo4j, in the transaction whose cursor passes the event that
+   * caused them (graph/watch-writes.ts): a restarted watcher finds them there.
+   */
+  private readonly owed = new Map<string, number>();
+  private owedSeq = 0;
+  /** Owed re-reads not yet marked in Neo4j (a gap's): the next transaction marks them. */
+  private readonly unmarked = new Set<string>();
   /**
    * Re-reads that found the repository unreadable (deactivated, taken down, deleted): the member
    * keeps its last known edges — there is no evidence to delete any by — and is re-read when an
@@ -144,6 +163,10 @@ export class HashtagWatcher {
   async start(): Promise<void> {
     const { db, hashtag } = this.options;
     this.members = new Set(await readMemberDids(db, hashtag));
+    // What a killed watcher owed: a new member whose follows it never read, say.
+    const rereads = await readOwedRereads(db, hashtag);
+    for (const did of rereads.owed) this.owe(did);
+    for (const did of rereads.deferred) this.deferred.add(did);
     if (this.source.kind === 'jetstream' && !this.filtersByDid()) this.logger.info('more members than Jetstream filters by DID: the members stream takes every DID and keeps the members here', { members: this.members.size });
     const stored = resumePositions(this.source, await readWatchCursors(db, hashtag));
     this.applied = stored ?? this.source.firstPositions(await readLastCrawlStart(db, hashtag));
@@ -224,12 +247,18 @@ export class HashtagWatcher {
     if (did) {
       // One repository reset or a commit without its records: that member is re-read (counted in rereads).
       this.logger.info('re-reading a member whose commit the stream could not carry', { reason, did });
-      this.owed.add(did);
+      this.owe(did, false);
       return;
     }
     this.counts.gaps++;
     this.logger.warn('stream gap: re-reading every member from its repository', { reason, members: this.members.size });
-    for (const m of this.members) this.owed.add(m);
+    for (const m of this.members) this.owe(m, false);
+  }
+
+  /** Owes `did` a re-read; `marked`: Neo4j already records it (else the next transaction does). */
+  private owe(did: string, marked = true): void {
+    this.owed.set(did, ++this.owedSeq);
+    if (!marked) this.unmarked.add(did);
   }
 
   /**
@@ -264,9 +293,12 @@ export class HashtagWatcher {
       const resets = this.resets;
       for (const b of taken) applied[b.stream] = Math.max(applied[b.stream] ?? 0, b.position);
       const changes = taken.flatMap((b) => (b.change && !this.reflected(b) ? [b.change] : []));
+      const owe = [...this.unmarked];
       try {
         this.logger.debug('folding', { messages: taken.length, changes: changes.length, cursors: applied });
-        const result = await this.options.db.writeTx((tx) => applyWatchBatch(tx, { hashtag: this.options.hashtag, cursors: this.cursorsOf(applied), changes, reportAdded: this.reportsChanges() }), 120_000, 'watchBatch');
+        const batch = { hashtag: this.options.hashtag, cursors: this.cursorsOf(applied), changes, reportAdded: this.reportsChanges(), owe };
+        const result = await this.options.db.writeTx((tx) => applyWatchBatch(tx, batch), 120_000, 'watchBatch');
+        for (const did of owe) this.unmarked.delete(did);
         // Across a reset the buffer was already emptied of the stream these came from.
         if (resets === this.resets) {
           this.buffer.splice(0, taken.length);
@@ -285,15 +317,16 @@ export class HashtagWatcher {
           this.options.onChanges?.({ hashtag: this.options.hashtag, followsAdded, followsRemoved, newMembers, committedAtMs: committedAt });
         }
         if (result.unknownDeletes.length) this.logger.debug('unknown deletes', { deletes: result.unknownDeletes });
-        for (const { did } of result.unknownDeletes) this.owed.add(did);
+        for (const { did } of result.unknownDeletes) this.owe(did);
         this.counts.unknownDeletes += result.unknownDeletes.length;
-        for (const c of changes) {
-          if (c.kind === 'account' && c.active && this.deferred.delete(c.did)) this.owed.add(c.did);
+        for (const did of result.reactivated) {
+          this.deferred.delete(did);
+          this.owe(did);
         }
         if (result.newMembers.length) {
           for (const did of result.newMembers) {
             this.members.add(did);
-            this.owed.add(did);
+            this.owe(did);
           }
           this.counts.newMembers += result.newMembers.length;
           this.source.membersChanged();
@@ -324,7 +357,8 @@ export class HashtagWatcher {
 
   /** Replaces owed members' edges by the follow records in their repositories (rkeys included). */
   private async reread(): Promise<void> {
-    const dids = [...this.owed];
+    const requested = new Map(this.owed);
+    const dids = [...requested.keys()];
     this.logger.debug('re-reading repositories', { members: dids.length, dids });
     // Every event received so far was committed to its repository before it was sent, so the
     // reads below include it.
@@ -338,24 +372,39 @@ export class HashtagWatcher {
           const [list, handle, profile] = await Promise.all([this.options.repos.followRecords(did), this.options.repos.handleOf(did), this.options.repos.profileOf(did)]);
           if (list === 'gone') {
             this.logger.debug('repository unreadable: re-read when active', { did });
-            this.owed.delete(did);
-            this.deferred.add(did);
-            return null;
+            return { did, gone: true as const };
           }
           return list ? { ...list, handle, profile } : null;
         }),
       ),
     );
-    const lists = read.flatMap((l) => (l ? [l] : []));
-    if (lists.length === 0) return;
+    const lists = read.flatMap((l) => (l && !('gone' in l) ? [l] : []));
+    const gone = read.flatMap((l) => (l && 'gone' in l ? [l.did] : []));
+    // Requested again while being read (a gap): the new request stays owed.
+    const settled = (did: string) => this.owed.get(did) === requested.get(did);
+    const outcome = { read: lists.map((l) => l.did).filter(settled), unreadable: gone.filter(settled), owe: [...this.unmarked] };
+    if (lists.length === 0 && outcome.unreadable.length === 0) return;
     try {
       const report = this.reportsChanges();
-      const changed = await this.options.db.writeTx((tx) => replaceFollowRecords(tx, this.options.hashtag, lists, report), 120_000, 'watchReread');
+      const changed = await this.options.db.writeTx(
+        async (tx) => {
+          const replaced = await replaceFollowRecords(tx, this.options.hashtag, lists, report);
+          await settleRereads(tx, this.options.hashtag, outcome);
+          return replaced;
+        },
+        120_000,
+        'watchReread',
+      );
+      for (const did of outcome.owe) this.unmarked.delete(did);
       if (changed.added.length || changed.removed.length) {
         this.options.onChanges?.({ hashtag: this.options.hashtag, followsAdded: changed.added, followsRemoved: changed.removed, newMembers: [], committedAtMs: Date.now() });
       }
+      for (const did of outcome.read) this.owed.delete(did);
+      for (const did of outcome.unreadable) {
+        this.owed.delete(did);
+        this.deferred.add(did);
+      }
       for (const l of lists) {
-        this.owed.delete(l.did);
         if (resets === this.resets) this.rereadAt.set(l.did, Math.max(this.rereadAt.get(l.did) ?? 0, reflects));
       }
       this.counts.rereads += lists.length;

@@ -1,11 +1,12 @@
 /**
  * applyWatchBatch in real Neo4j on the sequences that reuse one follow pair: unfollow and follow
  * again (a new record, a new rkey), in one batch and across batches, and a second record for a pair
- * already followed. The edge must stand exactly while some record for the pair does.
+ * already followed. The edge must stand exactly while some record for the pair does. And the
+ * re-reads a watcher owes, recorded with the batch that caused them, so a restart still does them.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { GraphDatabase } from '../../src/graph/database.js';
-import { applyWatchBatch, replaceFollowRecords, type WatchChange } from '../../src/graph/watch-writes.js';
+import { applyWatchBatch, readOwedRereads, replaceFollowRecords, settleRereads, type WatchChange } from '../../src/graph/watch-writes.js';
 import { openTestDatabase, resetGraph } from '../support/neo4j.js';
 
 let db: GraphDatabase;
@@ -92,5 +93,42 @@ describe('applyWatchBatch and deleted accounts', () => {
     await batch({ kind: 'account', did: A, active: false, status: 'deleted' });
     await batch(follow('r2'));
     expect(await edge()).toEqual([]);
+  });
+});
+
+describe('owed re-reads are recorded with the batch that causes them', () => {
+  const N = 'did:plc:nnnnnnnnnnnnnnnnnnnnnnnn';
+  const B = 'did:plc:bbbbbbbbbbbbbbbbbbbbbbbb';
+
+  beforeEach(async () => {
+    await db.write(`MATCH (h:Hashtag {name: 'watchtag'}) MERGE (:Actor {did: $b})-[:POSTED_WITH {posts: 1}]->(h)`, { b: B });
+  });
+
+  it('a new member, a delete no edge carries and a gap are owed; a read settles them', async () => {
+    expect(await readOwedRereads(db, 'watchtag')).toEqual({ owed: [], deferred: [] });
+    const result = await db.writeTx((tx) =>
+      applyWatchBatch(tx, { hashtag: 'watchtag', cursors: { members: 10, posts: 10 }, changes: [{ kind: 'post', did: N, at: '2026-12-01T00:00:00.000Z' }, unfollow('unknown')], owe: [B] }),
+    );
+    expect(result.newMembers).toEqual([N]);
+    expect(result.unknownDeletes).toEqual([{ did: A, rkey: 'unknown' }]);
+    expect((await readOwedRereads(db, 'watchtag')).owed.sort()).toEqual([A, B, N].sort());
+    // A replayed post of a member already known is not new, and owes nothing more.
+    const replay = await db.writeTx((tx) => applyWatchBatch(tx, { hashtag: 'watchtag', cursors: { members: 10, posts: 10 }, changes: [{ kind: 'post', did: N, at: '2026-12-01T00:00:00.000Z' }] }));
+    expect(replay.newMembers).toEqual([]);
+    await db.writeTx(async (tx) => {
+      await replaceFollowRecords(tx, 'watchtag', [{ did: A, records: [] }, { did: N, records: [] }]);
+      await settleRereads(tx, 'watchtag', { read: [A, N], unreadable: [], owe: [] });
+    });
+    expect(await readOwedRereads(db, 'watchtag')).toEqual({ owed: [B], deferred: [] });
+  });
+
+  it('an unreadable repository is put off until an account event says it is active, then owed again', async () => {
+    await db.writeTx((tx) => settleRereads(tx, 'watchtag', { read: [], unreadable: [B], owe: [] }));
+    expect(await readOwedRereads(db, 'watchtag')).toEqual({ owed: [], deferred: [B] });
+    const other = await batch({ kind: 'account', did: A, active: true, status: null });
+    expect(other.reactivated).toEqual([]); // nothing was put off for A
+    const back = await batch({ kind: 'account', did: B, active: true, status: null });
+    expect(back.reactivated).toEqual([B]);
+    expect(await readOwedRereads(db, 'watchtag')).toEqual({ owed: [B], deferred: [] });
   });
 });
