@@ -18,6 +18,8 @@ export const MIGRATIONS: readonly string[] = [
   'DROP CONSTRAINT export_id IF EXISTS',
   // Accounts the watcher saw deleted, known to the graph or not: a late event cannot bring them back.
   'CREATE CONSTRAINT deleted_account_did IF NOT EXISTS FOR (d:DeletedAccount) REQUIRE d.did IS UNIQUE',
+  // One watcher per hashtag (graph/watch-claim.ts).
+  'CREATE CONSTRAINT watch_claim_hashtag IF NOT EXISTS FOR (c:WatchClaim) REQUIRE c.hashtag IS UNIQUE',
 ];
 
 /**

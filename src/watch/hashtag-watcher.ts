@@ -11,7 +11,9 @@
  * edges with them; a new member's follows are read the same way. While an ingest holds the lease
  * the batches wait in the buffer (LeaseBusyError), and the watcher goes on when it is free.
  */
+import type { ManagedTransaction } from 'neo4j-driver';
 import type { GraphDatabase } from '../graph/database.js';
+import { assertWatchClaim, claimWatch, releaseWatchClaim, renewWatchClaim, WatchClaimLostError, type WatchClaim } from '../graph/watch-claim.js';
 import {
   applyWatchBatch,
   LeaseBusyError,
@@ -29,6 +31,7 @@ import PQueue from 'p-queue';
 import { MAX_WANTED_DIDS } from './jetstream-client.js';
 import { changeOf, FOLLOW, PROFILE } from './jetstream-message.js';
 import type { RepoFollows } from './repo-follows.js';
+import { holderDiedHere, thisWatcher } from './watch-holder.js';
 import type { SourceEvent, StreamName, StreamPositions, WatchSource } from './watch-source.js';
 
 export interface WatcherOptions {
@@ -55,6 +58,10 @@ export interface WatcherOptions {
    * and keeps only the members' here (Jetstream's wantedDids holds at most 10,000). Default 10,000.
    */
   readonly maxWantedDids?: number;
+  /** How long the hashtag's watch claim outlives this watcher's last renewal (graph/watch-claim.ts). Default 30 s. */
+  readonly claimTtlMs?: number;
+  /** Called when another watcher took the claim over: this one has stopped, without writing. */
+  readonly onClaimLost?: (err: WatchClaimLostError) => void;
 }
 
 /** What one committed batch changed in the graph. */
@@ -150,6 +157,9 @@ export class HashtagWatcher {
   private readonly rereadAt = new Map<string, number>();
   /** Resets so far: a batch in flight across one must not put the old positions back. */
   private resets = 0;
+  /** This watcher's claim on the hashtag: every write proves it. */
+  private claim: WatchClaim | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: WatcherOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -161,6 +171,22 @@ export class HashtagWatcher {
    * so nothing that happened during or after that crawl is missed.
    */
   async start(): Promise<void> {
+    const { db, hashtag } = this.options;
+    // Refused (CONFLICT) while another live watcher holds the hashtag.
+    const claim = await claimWatch(db, hashtag, thisWatcher(), this.options.claimTtlMs ?? 30_000, holderDiedHere);
+    this.claim = claim;
+    this.heartbeat = setInterval(() => void this.renew(), Math.max(250, Math.floor(claim.ttlMs / 4)));
+    try {
+      await this.begin();
+    } catch (err) {
+      clearInterval(this.heartbeat);
+      this.claim = null;
+      await releaseWatchClaim(db, claim).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async begin(): Promise<void> {
     const { db, hashtag } = this.options;
     this.members = new Set(await readMemberDids(db, hashtag));
     // What a killed watcher owed: a new member whose follows it never read, say.
@@ -189,12 +215,60 @@ export class HashtagWatcher {
     this.logger.info('watching', { hashtag, source: this.source.kind, members: this.members.size, cursors: { ...this.applied }, resumed: stored !== null });
   }
 
-  /** Stops both streams and folds what is buffered (if the lease allows). */
+  /** Stops both streams, folds what is buffered (if the lease allows) and gives the claim back. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.source.stop();
-    await this.flush();
+    if (this.claim) await this.flush();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.claim) await releaseWatchClaim(this.options.db, this.claim).catch((err: Error) => this.logger.warn('could not release the watch claim (it lapses)', { error: err.message }));
+    this.claim = null;
     this.state = 'stopped';
+  }
+
+  /**
+   * Stops reading and writing at once, as a kill would: nothing buffered is folded, the claim is
+   * kept (it lapses after its TTL). What a crash looks like to the next watcher (tests).
+   */
+  async abandon(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.claim = null;
+    this.state = 'stopped';
+    await this.source.stop();
+  }
+
+  private async renew(): Promise<void> {
+    const claim = this.claim;
+    if (!claim) return;
+    try {
+      await renewWatchClaim(this.options.db, claim);
+    } catch (err) {
+      if (err instanceof WatchClaimLostError) void this.lost(err);
+      else this.logger.warn('watch claim renewal failed; retrying', { error: (err as Error).message });
+    }
+  }
+
+  /** Another watcher took the hashtag over: stop without writing anything more. */
+  private async lost(err: WatchClaimLostError): Promise<void> {
+    if (!this.claim) return;
+    this.logger.error(err.message, { hashtag: this.options.hashtag });
+    await this.abandon();
+    this.options.onClaimLost?.(err);
+  }
+
+  /** A write transaction of this watcher: proves its claim first (the claim, then the ingest lease). */
+  private writeTx<R>(work: (tx: ManagedTransaction) => Promise<R>, op: string): Promise<R> {
+    const claim = this.claim;
+    if (!claim) return Promise.reject(new Error('the watcher has stopped'));
+    return this.options.db.writeTx(
+      async (tx) => {
+        await assertWatchClaim(tx, claim);
+        return work(tx);
+      },
+      120_000,
+      op,
+    );
   }
 
   status(): WatcherStatus {
@@ -297,7 +371,7 @@ export class HashtagWatcher {
       try {
         this.logger.debug('folding', { messages: taken.length, changes: changes.length, cursors: applied });
         const batch = { hashtag: this.options.hashtag, cursors: this.cursorsOf(applied), changes, reportAdded: this.reportsChanges(), owe };
-        const result = await this.options.db.writeTx((tx) => applyWatchBatch(tx, batch), 120_000, 'watchBatch');
+        const result = await this.writeTx((tx) => applyWatchBatch(tx, batch), 'watchBatch');
         for (const did of owe) this.unmarked.delete(did);
         // Across a reset the buffer was already emptied of the stream these came from.
         if (resets === this.resets) {
@@ -338,6 +412,8 @@ export class HashtagWatcher {
           this.waitingFor = err.holder;
           return;
         }
+        if (err instanceof WatchClaimLostError) return this.lost(err);
+        if (!this.claim) return; // abandoned meanwhile
         this.logger.warn('watch batch failed; retrying', { error: (err as Error).message });
         return;
       }
@@ -386,15 +462,11 @@ export class HashtagWatcher {
     if (lists.length === 0 && outcome.unreadable.length === 0) return;
     try {
       const report = this.reportsChanges();
-      const changed = await this.options.db.writeTx(
-        async (tx) => {
-          const replaced = await replaceFollowRecords(tx, this.options.hashtag, lists, report);
-          await settleRereads(tx, this.options.hashtag, outcome);
-          return replaced;
-        },
-        120_000,
-        'watchReread',
-      );
+      const changed = await this.writeTx(async (tx) => {
+        const replaced = await replaceFollowRecords(tx, this.options.hashtag, lists, report);
+        await settleRereads(tx, this.options.hashtag, outcome);
+        return replaced;
+      }, 'watchReread');
       for (const did of outcome.owe) this.unmarked.delete(did);
       if (changed.added.length || changed.removed.length) {
         this.options.onChanges?.({ hashtag: this.options.hashtag, followsAdded: changed.added, followsRemoved: changed.removed, newMembers: [], committedAtMs: Date.now() });
@@ -409,7 +481,8 @@ export class HashtagWatcher {
       }
       this.counts.rereads += lists.length;
     } catch (err) {
-      if (!(err instanceof LeaseBusyError)) this.logger.warn('watch re-read failed; retrying', { error: (err as Error).message });
+      if (err instanceof WatchClaimLostError) return this.lost(err);
+      if (!(err instanceof LeaseBusyError) && this.claim) this.logger.warn('watch re-read failed; retrying', { error: (err as Error).message });
     }
   }
 }
@@ -421,3 +494,4 @@ function resumePositions(source: WatchSource, stored: WatchCursors | null): Stre
   if (source.kind === 'firehose') return stored.firehose !== undefined && stored.firehoseService === source.service ? { firehose: stored.firehose } : null;
   return stored.members !== undefined && stored.posts !== undefined ? { members: stored.members, posts: stored.posts } : null;
 }
+

@@ -1,7 +1,8 @@
 /**
  * The server's watchers, one per hashtag at most: started and stopped through GraphQL
  * (startWatch / stopWatch), reported by `watch(hashtag)`. A watcher started in another process
- * (`bsky-graph watch`) is not controlled from here; its stored cursors still show.
+ * (`bsky-graph watch`) is not controlled from here; its stored cursors still show, and while it
+ * holds the hashtag's watch claim startWatch answers CONFLICT (graph/watch-claim.ts).
  */
 import { CodedError } from '../core/errors.js';
 import type { GraphDatabase } from '../graph/database.js';
@@ -106,6 +107,10 @@ export class WatchService {
       wantsChanges: () => (this.changeListeners.get(hashtag)?.size ?? 0) > 0,
       onChanges: (changes) => {
         for (const listener of this.changeListeners.get(hashtag) ?? []) listener(changes);
+      },
+      // Another process's watcher took the hashtag over: this one has stopped.
+      onClaimLost: () => {
+        if (this.watchers.get(hashtag) === watcher) this.watchers.delete(hashtag);
       },
     });
     await watcher.start();

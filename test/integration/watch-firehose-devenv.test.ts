@@ -18,6 +18,7 @@ import { spawnCli, waitFor } from '../support/cli.js';
 import { devenvCrawlConfig, startDevenv, type Devenv } from '../support/devenv.js';
 import { expectedGraph, HUB, planCommunity } from '../support/devenv-community.js';
 import { addPost, changeHandle, seedCommunity, unfollow, updateProfile, type SeededAccountWithAgent, type SeededCommunity } from '../support/devenv-seed.js';
+import { killWatcher } from '../support/watch-kill.js';
 import { openTestDatabase, resetGraph } from '../support/neo4j.js';
 
 const TAG = 'databs';
@@ -198,9 +199,7 @@ describe('bsky-graph watch --source firehose on dev-env', () => {
     expect(stored?.firehoseService).toBe(firehoseUrl());
     expect(stored!.firehose).toBeGreaterThan(0);
     // kill -9: the stream and the timer stop, nothing buffered is folded.
-    const dying = watcher as unknown as { source: { stop(): Promise<void> }; timer: NodeJS.Timeout };
-    await dying.source.stop();
-    clearInterval(dying.timer);
+    await killWatcher(db, watcher, TAG);
     const a = community.byName.get('member13')!;
     await follow(a, community.byName.get('crowd020')!);
     await unfollow(community.byName.get('member14')!, [...community.byName.get('member14')!.follows.keys()][0]!);

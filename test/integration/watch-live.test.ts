@@ -12,7 +12,7 @@ import { mulberry32 as devnetRng, randomMutations, startDevnet, type Devnet, typ
 import type { GraphDatabase } from '../../src/graph/database.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { HashtagWatcher } from '../../src/watch/hashtag-watcher.js';
+import { HashtagWatcher, type WatcherOptions } from '../../src/watch/hashtag-watcher.js';
 import { JetstreamSource } from '../../src/watch/jetstream-source.js';
 import { RepoFollows } from '../../src/watch/repo-follows.js';
 import { WatchService } from '../../src/watch/watch-service.js';
@@ -20,6 +20,7 @@ import { spawnCli, waitFor } from '../support/cli.js';
 import { graphql } from '../support/graphql-client.js';
 import { startTestServer } from '../support/graphql-server.js';
 import { configFor } from '../support/devnet-ingest.js';
+import { killWatcher } from '../support/watch-kill.js';
 import { openTestDatabase, resetGraph } from '../support/neo4j.js';
 
 jest.setTimeout(240_000);
@@ -51,9 +52,9 @@ afterAll(async () => {
   await db?.close();
 });
 
-function watcherFor(maxWantedDids?: number): HashtagWatcher {
+function watcherFor(maxWantedDids?: number, more: Partial<WatcherOptions> = {}): HashtagWatcher {
   const source = new JetstreamSource({ url: devnet.jetstreamUrl, rewindUs: REWIND_US });
-  return new HashtagWatcher({ db, hashtag: live.hashtag, source, repos: new RepoFollows({ plcUrl: devnet.url }), logger, batchMs: 50, maxWantedDids });
+  return new HashtagWatcher({ db, hashtag: live.hashtag, source, repos: new RepoFollows({ plcUrl: devnet.url }), logger, batchMs: 50, maxWantedDids, ...more });
 }
 
 /** What the graph must hold: members (not deleted) and their follow records to accounts not deleted. */
@@ -161,9 +162,7 @@ describe('bsky-graph watch on the living devnet', () => {
     expect(first.connections).toBeGreaterThan(2); // the devnet cut the sockets, the watcher came back
 
     // A watcher that dies without flushing (kill -9), changes meanwhile, then a new one: still exact.
-    const dying = watcher as unknown as { source: { stop(): Promise<void> }; timer: NodeJS.Timeout };
-    await dying.source.stop();
-    clearInterval(dying.timer);
+    await killWatcher(db, watcher, live.hashtag);
     randomMutations(live, rng, 200);
     watcher = watcherFor();
     running.push(watcher);
@@ -257,14 +256,36 @@ describe('bsky-graph watch on the living devnet', () => {
     while (dying.status().newMembers === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(dying.status().newMembers).toBe(1);
     // Killed now: its memory (the re-read it owed) is gone, the post is behind the stored cursor.
-    await (dying as unknown as { source: { stop(): Promise<void> } }).source.stop();
-    clearInterval((dying as unknown as { timer: NodeJS.Timeout }).timer);
+    await killWatcher(db, dying, live.hashtag);
     const watcher = watcherFor();
     running.push(watcher);
     await watcher.start();
     await expectExact(() => caughtUp(watcher));
     expect(watcher.status().rereads).toBeGreaterThanOrEqual(1);
     await watcher.stop();
+  });
+
+  it('a second watcher of the hashtag is refused; one whose claim was taken over stops without writing', async () => {
+    devnet.setJetstreamFaults({});
+    let lost: Error | null = null;
+    const first = watcherFor(undefined, { claimTtlMs: 2_000, onClaimLost: (err) => (lost = err) });
+    running.push(first);
+    await first.start();
+    const refused = await watcherFor().start().catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'CONFLICT' });
+    expect((refused as Error).message).toContain(`already watched by pid ${process.pid}`);
+    // The first one stalls past its claim (as a process stopped in a debugger would); a second takes over.
+    await db.write(`MATCH (c:WatchClaim {hashtag: $h}) SET c.expiresAt = 0`, { h: live.hashtag });
+    const second = watcherFor();
+    running.push(second);
+    await second.start();
+    const deadline = Date.now() + 10_000;
+    while (first.status().state !== 'stopped' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(first.status().state).toBe('stopped');
+    expect(lost).toMatchObject({ code: 'WATCH_CLAIM_LOST' });
+    randomMutations(live, devnetRng(77), 60);
+    await expectExact(() => caughtUp(second));
+    await second.stop();
   });
 
   // A real SIGKILL in the middle of a burst: the re-reads the killed process owed (new members, deletes
@@ -314,6 +335,11 @@ describe('bsky-graph watch on the living devnet', () => {
       const second = await startCli();
       randomMutations(live, rng, 100);
       await expectExact(idleAfter(second.out));
+      // While it runs, a second `bsky-graph watch` of the hashtag is refused with who holds it.
+      const third = spawnCli(['watch', live.hashtag], env);
+      children.push(third);
+      const refused = await waitFor(third, 60_000);
+      expect({ code: refused.code, stderr: refused.stderr }).toMatchObject({ code: 1, stderr: expect.stringContaining(`already watched by pid ${second.child.pid}`) });
       second.child.kill('SIGTERM');
       expect((await second.exited).code).toBe(0);
     } finally {

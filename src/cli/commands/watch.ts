@@ -7,6 +7,7 @@ import { normaliseHashtag } from '../../core/hashtag.js';
 import { GraphDatabase, INGEST_RETRY_MS } from '../../graph/database.js';
 import { migrate } from '../../graph/migrations.js';
 import { createLogger, redact } from '../../logging/logger.js';
+import type { WatchClaimLostError } from '../../graph/watch-claim.js';
 import { HashtagWatcher } from '../../watch/hashtag-watcher.js';
 import { createWatchSource } from '../../watch/create-watch-source.js';
 import { RepoFollows } from '../../watch/repo-follows.js';
@@ -28,14 +29,28 @@ export async function watchCommand(argv: string[]): Promise<number> {
     await migrate(db);
     const repos = new RepoFollows({ plcUrl: config.bsky.plc, timeoutMs: config.bsky.requestTimeoutMs });
     const settings = { kind: source ?? config.bsky.watchSource, jetstreamUrl: config.bsky.jetstream, firehoseUrl: config.bsky.firehose, plcUrl: config.bsky.plc, verify: config.bsky.firehoseVerify, timeoutMs: config.bsky.requestTimeoutMs };
-    const watcher = new HashtagWatcher({ db, hashtag, source: createWatchSource(settings, repos, logger), repos, logger });
+    let lost: WatchClaimLostError | null = null;
+    let wake = () => undefined as void;
+    const watcher = new HashtagWatcher({
+      db,
+      hashtag,
+      source: createWatchSource(settings, repos, logger),
+      repos,
+      logger,
+      onClaimLost: (err) => {
+        lost = err;
+        wake();
+      },
+    });
     await watcher.start();
     const report = setInterval(() => logger.info('watch status', { ...watcher.status() }), everyS * 1000);
     await new Promise<void>((resolve) => {
+      wake = resolve;
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     clearInterval(report);
+    if (lost) throw lost;
     await watcher.stop();
     logger.info('watch stopped', { ...watcher.status() });
     return 0;
