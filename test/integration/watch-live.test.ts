@@ -180,9 +180,19 @@ describe('bsky-graph watch on the living devnet', () => {
       const missing = await graphql(server.url, `mutation { startWatch(hashtag: "neverseen") { state } }`);
       expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
+      // Another watcher (a `bsky-graph watch` elsewhere) holds the hashtag: CONFLICT, naming it.
+      const other = watcherFor();
+      await other.start();
+      const busy = await graphql(server.url, `mutation($h: String!) { startWatch(hashtag: $h) { state } }`, { h: live.hashtag });
+      expect(busy.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('already watched by pid') });
+      await other.stop();
+
       const fields = 'hashtag state membersCursorAt postsCursorAt members messages changes lagMs';
-      const started = await graphql(server.url, `mutation($h: String!) { startWatch(hashtag: $h) { ${fields} } }`, { h: `#${live.hashtag}` });
+      // Two clicks at once: one watcher, both answers RUNNING.
+      const [started, twin] = await Promise.all([0, 1].map(() => graphql(server.url, `mutation($h: String!) { startWatch(hashtag: $h) { ${fields} } }`, { h: `#${live.hashtag}` })));
       expect(started.errors).toBeUndefined();
+      expect(twin.errors).toBeUndefined();
+      expect(twin.data!.startWatch.state).toBe('RUNNING');
       expect(started.data!.startWatch).toMatchObject({ hashtag: live.hashtag, state: 'RUNNING' });
       // The stored cursors of the first test's watcher: this one resumes where that one stopped.
       expect(started.data!.startWatch.membersCursorAt).toMatch(/^\d{4}-/);
