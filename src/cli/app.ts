@@ -19,6 +19,7 @@ export interface RunningApp {
   readonly webView: boolean;
   readonly db: GraphDatabase;
   readonly ingest: IngestService;
+  readonly watch: WatchService;
   close(): Promise<void>;
 }
 
@@ -94,6 +95,7 @@ export async function startApp(config: Config, logger: Logger, options: { source
     webView: server.webView,
     db,
     ingest,
+    watch,
     close: async () => {
       await ingest.shutdown();
       await watch.close();

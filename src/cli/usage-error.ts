@@ -19,8 +19,8 @@ Commands (the same lines as the README's "Command line"):
                          keep #hashtag's crawled graph current from Jetstream (BSKY_JETSTREAM) or the firehose (BSKY_FIREHOSE) until Ctrl-C
   devnet [--members N] [--seed S] [--groups G] [--port P] [--rate N/S] [--search-cap N] [--latency MIN-MAX] [--error-rate R] [--faults JSON|@FILE] [--truth FILE] [--live]
                          local AT Protocol network with a synthetic community (--live: it changes, with Jetstream)
-  demo [--members N] [--seed S] [--fresh]
-                         local Neo4j + devnet + ingest + server, offline
+  demo [--members N] [--seed S] [--fresh] [--live [--changes-per-second N]]
+                         local Neo4j + devnet + ingest + server, offline (--live: the devnet changes and the view moves)
   neo4j start|stop|status|install
                          the project's local Neo4j server
 
