@@ -86,9 +86,22 @@ async function exactness(db: GraphDatabase, live: LiveCommunity): Promise<{ expe
   const rows = await db.read<{ e: string }>(`MATCH (:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor)-[:FOLLOWS]->(b:Actor) RETURN a.did + ' ' + b.did AS e`, { hashtag: live.hashtag });
   const have = new Set(rows.map((r) => r.e));
   let missing = 0;
-  for (const e of want) if (!have.has(e)) missing++;
+  const lost: string[] = [];
+  for (const e of want) if (!have.has(e)) missing++, lost.push(e);
   let extra = 0;
   for (const e of have) if (!want.has(e)) extra++;
+  if (missing) {
+    // A diagnosis for the log: were the missing edges crawled, or made by the bench afterwards?
+    const createdAt = new Map(members.flatMap((m) => (truth.follows.get(m) ?? []).map((r): [string, string] => [`${m} ${r.subject}`, r.createdAt])));
+    const sources = new Set(lost.map((e) => e.split(' ')[0]));
+    const inGraph = new Set((await db.read<{ did: string }>(`MATCH (:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor) RETURN a.did AS did`, { hashtag: live.hashtag })).map((r) => r.did));
+    const absent = [...sources].filter((d) => !inGraph.has(d!));
+    const edgesOf = await db.read<{ did: string; n: number; fetched: string | null }>(
+      `UNWIND $dids AS did MATCH (a:Actor {did: did}) RETURN did, COUNT { (a)-[:FOLLOWS]->() } AS n, toString(a.followsFetchedAt) AS fetched`,
+      { dids: [...sources].slice(0, 5) },
+    );
+    log(`missing edges: ${missing} from ${sources.size} members (${absent.length} of them not members in the graph; members: graph ${inGraph.size}, truth ${members.length}); e.g. ${lost.slice(0, 3).map((e) => `${e} (${createdAt.get(e)})`).join(', ')}; ${JSON.stringify(edgesOf)}`);
+  }
   return { expected: want.size, missing, extra };
 }
 
