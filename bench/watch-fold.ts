@@ -87,7 +87,11 @@ async function exactness(db: GraphDatabase, live: LiveCommunity): Promise<{ expe
   const have = new Set(rows.map((r) => r.e));
   let missing = 0;
   const lost: string[] = [];
-  for (const e of want) if (!have.has(e)) missing++, lost.push(e);
+  for (const e of want) {
+    if (have.has(e)) continue;
+    missing++;
+    lost.push(e);
+  }
   let extra = 0;
   for (const e of have) if (!want.has(e)) extra++;
   if (missing) {
@@ -165,6 +169,10 @@ async function main(): Promise<void> {
     if (run.status !== 'SUCCEEDED') throw new Error(`crawl ended ${run.status}`);
     const crawlSeconds = round((performance.now() - t) / 1000, 1);
     log(`crawled #${live.hashtag}: ${MEMBERS} members in ${crawlSeconds} s`);
+    // The crawl itself against the ground truth, before any event is folded.
+    const afterCrawl = await exactness(db, live);
+    const unread = await db.read<{ n: number }>(`MATCH (:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor) WHERE a.followsFetchedAt IS NULL RETURN count(a) AS n`, { hashtag: live.hashtag });
+    log(`after the crawl: ${JSON.stringify(afterCrawl)}; members never completed: ${Number(unread[0]?.n ?? 0)}; run counters: ${JSON.stringify(run.counters)}`);
 
     // (a) a backlog made while no watcher runs.
     const churn = new FollowChurn(live);
