@@ -101,8 +101,9 @@ async function exactness(db: GraphDatabase, live: LiveCommunity): Promise<{ expe
     const inGraph = new Set((await db.read<{ did: string }>(`MATCH (:Hashtag {name: $hashtag})<-[:POSTED_WITH]-(a:Actor) RETURN a.did AS did`, { hashtag: live.hashtag })).map((r) => r.did));
     const absent = [...sources].filter((d) => !inGraph.has(d!));
     const edgesOf = await db.read<{ did: string; n: number; fetched: string | null }>(
-      `UNWIND $dids AS did MATCH (a:Actor {did: did}) RETURN did, COUNT { (a)-[:FOLLOWS]->() } AS n, toString(a.followsFetchedAt) AS fetched`,
-      { dids: [...sources].slice(0, 5) },
+      `UNWIND $dids AS did MATCH (a:Actor {did: did}) OPTIONAL MATCH (a)-[p:POSTED_WITH]->(:Hashtag {name: $hashtag}) OPTIONAL MATCH (r:IngestRun)-[s:SAW]->(a)
+       RETURN did, COUNT { (a)-[:FOLLOWS]->() } AS n, toString(a.followsFetchedAt) AS fetched, p.createdBy AS createdBy, p.runId AS runId, properties(s) AS saw`,
+      { dids: [...sources].slice(0, 5), hashtag: live.hashtag },
     );
     log(`missing edges: ${missing} from ${sources.size} members (${absent.length} of them not members in the graph; members: graph ${inGraph.size}, truth ${members.length}); e.g. ${lost.slice(0, 3).map((e) => `${e} (${createdAt.get(e)})`).join(', ')}; ${JSON.stringify(edgesOf)}`);
   }

@@ -127,7 +127,9 @@ export class BatchWriter {
   /** Writes everything added so far and waits for it. */
   async drain(): Promise<void> {
     for (;;) {
-      if (this.writing) await this.writing.catch(() => undefined);
+      // `while`, not `if`: the end of one write starts the next when a full batch waits, and that
+      // one took everything pending, so "nothing pending" alone does not mean "all committed".
+      while (this.writing) await this.writing.catch(() => undefined);
       this.check();
       if (this.pendingItems === 0) return;
       this.startWrite();

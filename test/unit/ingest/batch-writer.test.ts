@@ -113,6 +113,28 @@ describe('BatchWriter back-pressure', () => {
   });
 });
 
+describe('BatchWriter drain', () => {
+  // The bug a crawl of 1,000 members hit about one run in six (bench/watch-fold.ts): drain() awaited
+  // the write in flight, whose completion started the next full batch, then saw nothing pending and
+  // returned with that batch still uncommitted; the run finalised and reported SUCCEEDED without
+  // the last ~50 members' follows.
+  it('does not return while the write started by the one it waited for is still in flight', async () => {
+    const db = fakeDatabase();
+    const { w, committed } = writer(db, { batchEdges: 10, maxBufferedEdges: 40 });
+    await w.addFollowsPage('did:plc:a', targets(10)); // a full batch: its write starts at once
+    await w.addFollowsPage('did:plc:b', targets(10, 10)); // a second full batch, waiting behind it
+    w.completeMember('did:plc:b');
+    const drained = tracked(w.drain());
+    await db.settle('commit'); // the first commits; its completion starts the second
+    expect(db.open).toHaveLength(1);
+    expect(drained.done).toBe(false);
+    await db.settle('commit');
+    expect(drained).toEqual({ done: true, error: null });
+    expect(committed).toEqual([10, 10]);
+    expect(db.written.flatMap((b) => b.completed)).toEqual(['did:plc:b']);
+  });
+});
+
 describe('BatchWriter failure', () => {
   it('a failing write makes every later add throw, wakes blocked fetches, and close() returns', async () => {
     const db = fakeDatabase();
