@@ -13,6 +13,7 @@
  */
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { GraphDatabase } from '../graph/database.js';
+import { renewIntervalMs } from '../graph/ingest-lease.js';
 import { assertWatchClaim, claimWatch, releaseWatchClaim, renewWatchClaim, WatchClaimLostError, type WatchClaim } from '../graph/watch-claim.js';
 import {
   applyWatchBatch,
@@ -175,7 +176,7 @@ export class HashtagWatcher {
     // Refused (CONFLICT) while another live watcher holds the hashtag.
     const claim = await claimWatch(db, hashtag, thisWatcher(), this.options.claimTtlMs ?? 30_000, holderDiedHere);
     this.claim = claim;
-    this.heartbeat = setInterval(() => void this.renew(), Math.max(250, Math.floor(claim.ttlMs / 4)));
+    this.heartbeat = setInterval(() => void this.renew(), renewIntervalMs(claim));
     try {
       await this.begin();
     } catch (err) {
